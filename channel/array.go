@@ -1,0 +1,192 @@
+package channel
+
+import "sync/atomic"
+
+// The bounded flavor (capacity >= 1): a ring of slots, each with a sequence
+// stamp, after crossbeam-channel's array flavor (itself after Dmitry Vyukov's
+// bounded MPMC queue).
+//
+// head and tail are positions: the low bits index a slot, the bits from
+// oneLap up count laps around the ring, and markBit, set on tail only, says
+// the channel is disconnected. A slot's stamp tells whose turn it is:
+//   - stamp == tail: the slot is free for the sender that claims tail;
+//   - stamp == head+1: the slot holds the value for the receiver that claims head.
+//
+// A sender claims a slot by a compare-and-swap on tail, writes the value, then
+// publishes it by storing the stamp; a receiver does the mirror image on head.
+// So the fast path takes no lock, and the only shared writes are the CAS and
+// the stamp.
+type arrayChan[T any] struct {
+	_    cacheLinePad
+	head atomic.Uint64 // next position to receive from
+	_    cacheLinePad
+	tail atomic.Uint64 // next position to send to; carries markBit
+	_    cacheLinePad
+
+	buf     []arraySlot[T]
+	cap     uint64
+	oneLap  uint64 // 2 * markBit: one trip around the ring
+	markBit uint64 // smallest power of two above cap
+
+	sendq waitQueue // senders waiting for room
+	recvq waitQueue // receivers waiting for a value
+}
+
+type arraySlot[T any] struct {
+	stamp atomic.Uint64
+	value T
+}
+
+// cacheLinePad keeps hot fields on lines of their own. 128 bytes, not 64,
+// because x86 prefetches cache lines in adjacent pairs.
+type cacheLinePad [128]byte
+
+func newArray[T any](n int) *arrayChan[T] {
+	markBit := uint64(1)
+	for markBit < uint64(n)+1 {
+		markBit <<= 1
+	}
+	c := &arrayChan[T]{
+		buf:     make([]arraySlot[T], n),
+		cap:     uint64(n),
+		markBit: markBit,
+		oneLap:  markBit << 1,
+	}
+	for i := range c.buf {
+		c.buf[i].stamp.Store(uint64(i))
+	}
+	return c
+}
+
+// next is the position after pos, wrapping to the next lap at the ring's end.
+func (c *arrayChan[T]) next(pos uint64) uint64 {
+	index := pos & (c.markBit - 1)
+	if index+1 < c.cap {
+		return pos + 1
+	}
+	return pos&^(c.oneLap-1) + c.oneLap
+}
+
+func (c *arrayChan[T]) trySend(v T) status {
+	var b backoff
+	tail := c.tail.Load()
+	for {
+		if tail&c.markBit != 0 {
+			return gone
+		}
+		slot := &c.buf[tail&(c.markBit-1)]
+		stamp := slot.stamp.Load()
+		switch {
+		case stamp == tail: // the slot is free: claim it
+			if c.tail.CompareAndSwap(tail, c.next(tail)) {
+				slot.value = v
+				slot.stamp.Store(tail + 1)
+				c.recvq.notify()
+				return success
+			}
+			b.spin()
+		case stamp+c.oneLap == tail+1: // the slot still holds last lap's value
+			if c.head.Load()+c.oneLap == tail {
+				return wouldBlock // full
+			}
+			b.spin() // a receiver claimed it but has not released it yet
+		default: // another sender is ahead of us; wait for it
+			b.snooze()
+		}
+		tail = c.tail.Load()
+	}
+}
+
+func (c *arrayChan[T]) tryRecv() (T, status) {
+	var b backoff
+	head := c.head.Load()
+	for {
+		slot := &c.buf[head&(c.markBit-1)]
+		stamp := slot.stamp.Load()
+		switch {
+		case stamp == head+1: // the slot holds a value: claim it
+			if c.head.CompareAndSwap(head, c.next(head)) {
+				v := slot.value
+				var zero T
+				slot.value = zero // let the collector have it
+				slot.stamp.Store(head + c.oneLap)
+				c.sendq.notify()
+				return v, success
+			}
+			b.spin()
+		case stamp == head: // the slot is empty
+			tail := c.tail.Load()
+			if tail&^c.markBit == head {
+				var zero T
+				if tail&c.markBit != 0 {
+					return zero, gone
+				}
+				return zero, wouldBlock
+			}
+			b.spin() // a sender claimed it but has not written yet
+		default:
+			b.snooze()
+		}
+		head = c.head.Load()
+	}
+}
+
+func (c *arrayChan[T]) send(v T, wt wait) error          { return sendPolled[T](c, v, wt) }
+func (c *arrayChan[T]) recv(wt wait) (T, error)          { return recvPolled[T](c, wt) }
+func (c *arrayChan[T]) sendQueue() *waitQueue            { return &c.sendq }
+func (c *arrayChan[T]) recvQueue() *waitQueue            { return &c.recvq }
+func (c *arrayChan[T]) readyToSend() bool                { return !c.full() || c.isDisconnected() }
+func (c *arrayChan[T]) readyToRecv() bool                { return c.len() > 0 || c.isDisconnected() }
+func (c *arrayChan[T]) isDisconnected() bool             { return c.tail.Load()&c.markBit != 0 }
+func (c *arrayChan[T]) handsOff() bool                   { return false }
+func (c *arrayChan[T]) capacity() int                    { return int(c.cap) }
+func (c *arrayChan[T]) unwatchSend(w *waiter, op uint32) { c.sendq.unregister(w, op) }
+func (c *arrayChan[T]) unwatchRecv(w *waiter, op uint32) { c.recvq.unregister(w, op) }
+
+func (c *arrayChan[T]) watchSend(w *waiter, op uint32, _ *T) bool {
+	c.sendq.register(w, op)
+	return c.readyToSend()
+}
+
+func (c *arrayChan[T]) watchRecv(w *waiter, op uint32, _ *T) bool {
+	c.recvq.register(w, op)
+	return c.readyToRecv()
+}
+
+func (c *arrayChan[T]) full() bool {
+	return c.head.Load()+c.oneLap == c.tail.Load()&^c.markBit
+}
+
+// len reads tail, head, and tail again, so the pair it uses is consistent.
+func (c *arrayChan[T]) len() int {
+	for {
+		tail := c.tail.Load()
+		head := c.head.Load()
+		if c.tail.Load() != tail {
+			continue
+		}
+		hix := head & (c.markBit - 1)
+		tix := tail & (c.markBit - 1)
+		switch {
+		case hix < tix:
+			return int(tix - hix)
+		case hix > tix:
+			return int(c.cap - hix + tix)
+		case tail&^c.markBit == head:
+			return 0
+		default:
+			return int(c.cap)
+		}
+	}
+}
+
+func (c *arrayChan[T]) disconnect() bool {
+	if c.tail.Or(c.markBit)&c.markBit != 0 {
+		return false
+	}
+	c.sendq.disconnect()
+	c.recvq.disconnect()
+	return true
+}
+
+func (c *arrayChan[T]) discard() { discardPolled[T](c) }

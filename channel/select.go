@@ -1,0 +1,339 @@
+package channel
+
+import (
+	"context"
+	"math/rand/v2"
+	"time"
+)
+
+// Case is one operation a Selector can pick: a receive built by OnRecv or a
+// send built by OnSend or OnSendFrom. A Case holds the state of its pending
+// operation, so it belongs to one Selector at a time.
+type Case struct{ op caseOp }
+
+// caseOp is the part of a case that a Selector drives. It hides the value
+// type, so one Selector can mix channels of every type.
+type caseOp interface {
+	// try attempts the operation without waiting and reports whether it
+	// completed, successfully or with an error to report.
+	try() bool
+	// watch registers w to be claimed as op when the operation may proceed,
+	// and reports whether it may proceed already.
+	watch(w *waiter, op uint32) bool
+	unwatch(w *waiter, op uint32)
+	// accept finishes the operation after w was claimed for it: a rendezvous
+	// peer has already completed it; a buffered channel is tried again.
+	accept() bool
+	// fire runs the callback with the result of the completed operation.
+	fire()
+}
+
+// OnRecv returns a case that receives from rx and passes the value, or the
+// error (ErrDisconnected, ErrClosed), to fn. A nil fn discards them. A nil
+// rx panics.
+func OnRecv[T any](rx *Receiver[T], fn func(T, error)) Case {
+	if rx == nil {
+		panic("channel: nil Receiver passed to OnRecv")
+	}
+	return Case{&recvCase[T]{rx: rx, fn: fn}}
+}
+
+// OnSend returns a case that sends v on tx and passes the outcome to fn: nil,
+// ErrDisconnected or ErrClosed. A nil fn ignores it. A nil tx panics.
+func OnSend[T any](tx *Sender[T], v T, fn func(error)) Case {
+	if tx == nil {
+		panic("channel: nil Sender passed to OnSend")
+	}
+	return Case{&sendCase[T]{tx: tx, v: v, fn: fn}}
+}
+
+// OnSendFrom is OnSend that reads the value from *src each time the case is
+// tried, so a Selector reused in a loop sends fresh values. A nil tx or src
+// panics.
+func OnSendFrom[T any](tx *Sender[T], src *T, fn func(error)) Case {
+	if tx == nil {
+		panic("channel: nil Sender passed to OnSendFrom")
+	}
+	if src == nil {
+		panic("channel: nil source pointer passed to OnSendFrom")
+	}
+	return Case{&sendCase[T]{tx: tx, src: src, fn: fn}}
+}
+
+type recvCase[T any] struct {
+	rx   *Receiver[T]
+	fn   func(T, error)
+	cell T // where a rendezvous sender puts its value
+	v    T
+	err  error
+}
+
+func (c *recvCase[T]) try() bool {
+	if c.rx.closed.Load() {
+		c.err = ErrClosed
+		return true
+	}
+	v, st := c.rx.c.f.tryRecv()
+	switch st {
+	case success:
+		c.v = v
+		return true
+	case gone:
+		c.err = ErrDisconnected
+		return true
+	}
+	return false
+}
+
+func (c *recvCase[T]) watch(w *waiter, op uint32) bool {
+	if c.rx.closed.Load() {
+		return true
+	}
+	return c.rx.c.f.watchRecv(w, op, &c.cell)
+}
+
+func (c *recvCase[T]) unwatch(w *waiter, op uint32) { c.rx.c.f.unwatchRecv(w, op) }
+
+func (c *recvCase[T]) accept() bool {
+	if c.rx.c.f.handsOff() {
+		var zero T
+		c.v, c.cell = c.cell, zero
+		return true
+	}
+	return c.try()
+}
+
+func (c *recvCase[T]) fire() {
+	var zero T
+	v, err := c.v, c.err
+	c.v, c.err = zero, nil
+	if c.fn != nil {
+		c.fn(v, err)
+	}
+}
+
+type sendCase[T any] struct {
+	tx   *Sender[T]
+	v    T
+	src  *T // when set, the value is read from here each time
+	fn   func(error)
+	cell T // what a rendezvous receiver takes
+	err  error
+}
+
+func (c *sendCase[T]) value() T {
+	if c.src != nil {
+		return *c.src
+	}
+	return c.v
+}
+
+func (c *sendCase[T]) try() bool {
+	if c.tx.closed.Load() {
+		c.err = ErrClosed
+		return true
+	}
+	switch c.tx.c.f.trySend(c.value()) {
+	case success:
+		return true
+	case gone:
+		c.err = ErrDisconnected
+		return true
+	}
+	return false
+}
+
+func (c *sendCase[T]) watch(w *waiter, op uint32) bool {
+	if c.tx.closed.Load() {
+		return true
+	}
+	c.cell = c.value()
+	return c.tx.c.f.watchSend(w, op, &c.cell)
+}
+
+func (c *sendCase[T]) unwatch(w *waiter, op uint32) {
+	c.tx.c.f.unwatchSend(w, op)
+	var zero T
+	c.cell = zero
+}
+
+func (c *sendCase[T]) accept() bool {
+	if c.tx.c.f.handsOff() {
+		return true
+	}
+	return c.try()
+}
+
+func (c *sendCase[T]) fire() {
+	err := c.err
+	c.err = nil
+	if c.fn != nil {
+		c.fn(err)
+	}
+}
+
+// Selector waits on any number of cases, chosen at run time, and completes
+// exactly one per call. Cases may be added and removed between calls. Among
+// cases ready together the choice is random, so no channel starves the
+// others. A case on a disconnected channel, or on a closed handle, is ready:
+// its callback gets the error.
+//
+// Callbacks run on the goroutine that called Wait or Try, after the
+// operation completed and outside every internal lock. A Selector is used by
+// one goroutine at a time, and a callback must not call Wait on its own
+// Selector. Reused in a loop, a Selector allocates nothing per call.
+type Selector struct {
+	cases []caseOp // by index; nil where removed
+	live  []uint32 // the indexes of the cases present
+	w     *waiter  // this selector's own, reused by every call
+}
+
+// NewSelect returns a Selector over cases; their indexes are their
+// positions in the list.
+func NewSelect(cases ...Case) *Selector {
+	s := &Selector{w: newWaiter()}
+	for _, c := range cases {
+		s.Add(c)
+	}
+	return s
+}
+
+// Select waits for one of cases, runs its callback and returns its index:
+// one-shot sugar for NewSelect(cases...).Wait().
+func Select(cases ...Case) int { return NewSelect(cases...).Wait() }
+
+// Add adds a case and returns its index, which stays valid until the case is
+// removed. Indexes are never reused. A zero Case panics.
+func (s *Selector) Add(c Case) int {
+	if c.op == nil {
+		panic("channel: zero Case passed to Selector.Add")
+	}
+	i := len(s.cases)
+	s.cases = append(s.cases, c.op)
+	s.live = append(s.live, uint32(i))
+	return i
+}
+
+// Remove removes the case at index i. The other cases keep their indexes.
+// An index that was never returned by Add, or was already removed, panics.
+func (s *Selector) Remove(i int) {
+	if i < 0 || i >= len(s.cases) || s.cases[i] == nil {
+		panic("channel: Selector.Remove of an index that is not present")
+	}
+	s.cases[i] = nil
+	for k, j := range s.live {
+		if int(j) == i {
+			s.live = append(s.live[:k], s.live[k+1:]...)
+			break
+		}
+	}
+}
+
+// Len returns the number of cases present.
+func (s *Selector) Len() int { return len(s.live) }
+
+// Wait blocks until one case completes, runs its callback and returns its
+// index. With no cases it blocks forever, like an empty select statement.
+func (s *Selector) Wait() int {
+	i, _ := s.run(wait{block: true})
+	return i
+}
+
+// Try completes a case that is ready now, runs its callback and returns its
+// index and true; it returns -1 and false when no case is ready.
+func (s *Selector) Try() (int, bool) {
+	i, err := s.run(wait{})
+	return i, err == nil
+}
+
+// WaitTimeout is Wait that gives up after d, returning -1 and ErrTimeout. A
+// zero or negative d only tries, like Try.
+func (s *Selector) WaitTimeout(d time.Duration) (int, error) {
+	return s.run(timeoutWait(d))
+}
+
+// WaitDeadline is Wait that gives up at t, returning -1 and ErrTimeout. A t
+// already past only tries, like Try.
+func (s *Selector) WaitDeadline(t time.Time) (int, error) {
+	return s.run(deadlineWait(t))
+}
+
+// WaitContext is Wait that gives up when ctx is done, returning -1 and
+// ctx.Err(). A ctx already done fails at once, completing nothing. A nil ctx
+// panics, as in the standard library.
+func (s *Selector) WaitContext(ctx context.Context) (int, error) {
+	wt := contextWait(ctx)
+	if err := ctx.Err(); err != nil {
+		return -1, err
+	}
+	return s.run(wt)
+}
+
+// run is crossbeam's select loop: try every case from a random start; if
+// none is ready, register the waiter on all of them, park, unregister, and
+// either finish the case that claimed the waiter or go round again.
+func (s *Selector) run(wt wait) (int, error) {
+	n := len(s.live)
+	if n == 0 {
+		switch {
+		case !wt.block && wt.late:
+			return -1, ErrTimeout
+		case !wt.block:
+			return -1, ErrEmpty
+		case wt.deadline.IsZero() && wt.ctx == nil:
+			select {} // nothing can ever complete
+		}
+		s.w.state.Store(waiting)
+		s.w.park(wt)
+		return -1, wt.reason()
+	}
+	for {
+		start := rand.IntN(n)
+		for k := range n {
+			i := s.live[wrap(start+k, n)]
+			if c := s.cases[i]; c.try() {
+				c.fire()
+				return int(i), nil
+			}
+		}
+		if !wt.block {
+			if wt.late {
+				return -1, ErrTimeout
+			}
+			return -1, ErrEmpty
+		}
+		if err := wt.expired(); err != nil {
+			return -1, err
+		}
+		w := s.w
+		w.state.Store(waiting)
+		watched := n
+		for k := range n {
+			i := s.live[wrap(start+k, n)]
+			if s.cases[i].watch(w, opBase+i) {
+				w.trySelect(aborted)
+				watched = k + 1
+				break
+			}
+		}
+		outcome := w.park(wt)
+		for k := range watched {
+			i := s.live[wrap(start+k, n)]
+			s.cases[i].unwatch(w, opBase+i)
+		}
+		if outcome >= opBase {
+			i := outcome - opBase
+			if c := s.cases[i]; c.accept() {
+				c.fire()
+				return int(i), nil
+			}
+		}
+	}
+}
+
+func wrap(k, n int) int {
+	if k >= n {
+		return k - n
+	}
+	return k
+}

@@ -1,0 +1,82 @@
+package channel
+
+import (
+	"sync"
+	"time"
+)
+
+// The timer flavors are ordinary channels fed by the runtime's timers: After
+// and Tick are one-slot bounded channels that a time.AfterFunc callback sends
+// to, and Never is a rendezvous channel nobody sends on. Being ordinary
+// receivers, they work everywhere a receiver does, Select included, and cost
+// no goroutine.
+
+// After returns a receiver that delivers the time once, after d, then stays
+// empty and connected. A d of zero or less delivers at once. Closing the
+// receiver stops the timer.
+func After(d time.Duration) *Receiver[time.Time] {
+	tx, rx := Bounded[time.Time](1)
+	t := time.AfterFunc(d, func() { tx.c.f.trySend(time.Now()) })
+	rx.c.stop = func() { t.Stop() }
+	return rx
+}
+
+// Tick returns a receiver that delivers the time every d, like
+// time.Ticker: a slow receiver finds at most one tick waiting, and the ticks
+// it missed are dropped. Closing the receiver stops the ticker. A d of zero
+// or less panics, as time.NewTicker does.
+func Tick(d time.Duration) *Receiver[time.Time] {
+	if d <= 0 {
+		panic("channel: non-positive interval passed to Tick")
+	}
+	tx, rx := Bounded[time.Time](1)
+	tk := &ticker{f: tx.c.f, every: d, next: time.Now().Add(d)}
+	tk.mu.Lock()
+	tk.t = time.AfterFunc(d, tk.fire)
+	tk.mu.Unlock()
+	rx.c.stop = tk.stop
+	return rx
+}
+
+// ticker re-arms its one timer after every tick, keeping to the phase set
+// at the start and skipping the ticks that fell in the past.
+type ticker struct {
+	f       flavor[time.Time]
+	every   time.Duration
+	mu      sync.Mutex // guards t, next and stopped against fire running late
+	t       *time.Timer
+	next    time.Time
+	stopped bool
+}
+
+func (tk *ticker) fire() {
+	now := time.Now()
+	if tk.f.trySend(now) == gone {
+		return
+	}
+	tk.mu.Lock()
+	defer tk.mu.Unlock()
+	if tk.stopped {
+		return
+	}
+	tk.next = tk.next.Add(tk.every)
+	if !tk.next.After(now) {
+		tk.next = now.Add(tk.every - now.Sub(tk.next)%tk.every)
+	}
+	tk.t.Reset(tk.next.Sub(now))
+}
+
+func (tk *ticker) stop() {
+	tk.mu.Lock()
+	tk.stopped = true
+	tk.t.Stop()
+	tk.mu.Unlock()
+}
+
+// Never returns a receiver that never delivers and never disconnects: a
+// receive on it waits until its own time limit or context ends. In a Select
+// it is a case that never fires, handy for switching a case off.
+func Never[T any]() *Receiver[T] {
+	_, rx := Bounded[T](0)
+	return rx
+}

@@ -1,0 +1,278 @@
+package channel
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// A waiter is what a blocked goroutine parks on. It is claimed exactly once
+// per round: by a peer that completes or enables one of the waiter's
+// operations, by a disconnection, or by the owner itself when its deadline
+// or context ends it (or when it finds a case ready while registering).
+//
+// The claim is a compare-and-swap of state from waiting to the outcome.
+// Whoever wins it, unless it is the owner, sends exactly one token on wake;
+// the owner receives that token before it reuses the waiter. So a waiter
+// leaves a round with an empty wake channel and no entry in any queue, and
+// can be pooled.
+type waiter struct {
+	state atomic.Uint32
+	wake  chan struct{}
+	timer *time.Timer // created on first use, stopped between rounds
+}
+
+// Outcomes of a round. Values from opBase up name the operation that was
+// selected: opBase for a plain send or receive, opBase+i for case i of a
+// Selector.
+const (
+	waiting      uint32 = iota // unclaimed
+	aborted                    // claimed by the owner: deadline, context, or a ready case
+	disconnected               // claimed by a disconnection
+	opBase                     // claimed for an operation
+)
+
+var waiterPool = sync.Pool{New: func() any { return newWaiter() }}
+
+func newWaiter() *waiter { return &waiter{wake: make(chan struct{}, 1)} }
+
+func getWaiter() *waiter {
+	w := waiterPool.Get().(*waiter)
+	w.state.Store(waiting)
+	return w
+}
+
+func putWaiter(w *waiter) { waiterPool.Put(w) }
+
+// trySelect claims the waiter for outcome s. Only the winner may unpark it.
+func (w *waiter) trySelect(s uint32) bool { return w.state.CompareAndSwap(waiting, s) }
+
+// unpark hands the owner its token. It never blocks: there is one token per
+// round and the buffer holds one.
+func (w *waiter) unpark() { w.wake <- struct{}{} }
+
+// spinBeforePark is how many times a waiter looks at its state before it
+// parks. A peer on another core often claims it within a few hundred
+// nanoseconds; catching that avoids a park and a wake-up, which cost far more.
+const spinBeforePark = 64
+
+// park blocks until the waiter is claimed, w's deadline passes or its
+// context ends, and returns the outcome. It consumes the wake token when a
+// peer claimed the waiter, so the waiter leaves clean.
+func (w *waiter) park(wt wait) uint32 {
+	for i := 0; i < spinBeforePark; i++ {
+		if s := w.state.Load(); s != waiting {
+			return w.settle(s)
+		}
+		if i >= spinBeforePark/2 {
+			runtime.Gosched()
+		}
+	}
+	var timeout <-chan time.Time
+	if !wt.deadline.IsZero() {
+		d := time.Until(wt.deadline)
+		if d <= 0 {
+			return w.abort()
+		}
+		if w.timer == nil {
+			w.timer = time.NewTimer(d)
+		} else {
+			w.timer.Reset(d)
+		}
+		timeout = w.timer.C
+	}
+	var done <-chan struct{}
+	if wt.ctx != nil {
+		done = wt.ctx.Done()
+	}
+	if timeout == nil && done == nil {
+		<-w.wake
+		return w.state.Load()
+	}
+	select {
+	case <-w.wake:
+		w.stopTimer()
+		return w.state.Load()
+	case <-timeout:
+	case <-done:
+		w.stopTimer()
+	}
+	return w.abort()
+}
+
+// settle finishes a round the owner found claimed: a peer's claim comes
+// with a token, which must be taken; the owner's own abort does not.
+func (w *waiter) settle(s uint32) uint32 {
+	if s != aborted {
+		<-w.wake
+	}
+	return s
+}
+
+// abort ends the round on the owner's side, unless a peer claimed the waiter
+// first, in which case the peer's outcome stands and its token is taken.
+func (w *waiter) abort() uint32 {
+	if w.trySelect(aborted) {
+		return aborted
+	}
+	<-w.wake
+	return w.state.Load()
+}
+
+func (w *waiter) stopTimer() {
+	if w.timer != nil {
+		w.timer.Stop() // since Go 1.23, Stop leaves no stale tick in C
+	}
+}
+
+// wait says how long an operation may block: not at all (the Try forms),
+// until a deadline, until a context ends, or forever.
+type wait struct {
+	block    bool
+	late     bool            // not blocking because the time limit had passed
+	deadline time.Time       // zero: none
+	ctx      context.Context // nil: none
+}
+
+// expired reports why the operation must stop waiting, or nil. The context
+// is looked at first, so a call whose context was already done fails with
+// its error.
+func (wt wait) expired() error {
+	if wt.ctx != nil {
+		if err := wt.ctx.Err(); err != nil {
+			return err
+		}
+	}
+	if !wt.deadline.IsZero() && !time.Now().Before(wt.deadline) {
+		return ErrTimeout
+	}
+	return nil
+}
+
+// waitEntry is a waiter registered in a queue for one operation.
+type waitEntry struct {
+	w  *waiter
+	op uint32
+}
+
+// waitQueue holds the waiters that wait for a channel to change: receivers
+// waiting for a value, or senders waiting for room. A peer that changes the
+// channel claims the first waiter it can and unparks it; that waiter retries.
+//
+// Lost wake-ups are ruled out by ordering: a waiter registers (storing
+// nonEmpty) and then re-checks the channel; a peer changes the channel and
+// then loads nonEmpty. Both are sequentially consistent atomics, so at least
+// one of them sees the other.
+type waitQueue struct {
+	nonEmpty atomic.Bool // any entries; read without the lock on the hot path
+	mu       sync.Mutex
+	entries  []waitEntry
+}
+
+func (q *waitQueue) register(w *waiter, op uint32) {
+	q.mu.Lock()
+	q.entries = append(q.entries, waitEntry{w, op})
+	q.nonEmpty.Store(true)
+	q.mu.Unlock()
+}
+
+func (q *waitQueue) unregister(w *waiter, op uint32) {
+	q.mu.Lock()
+	for i, e := range q.entries {
+		if e.w == w && e.op == op {
+			q.remove(i)
+			break
+		}
+	}
+	q.mu.Unlock()
+}
+
+// remove deletes entry i, keeping the rest in arrival order. Callers hold mu.
+func (q *waitQueue) remove(i int) {
+	n := len(q.entries)
+	copy(q.entries[i:], q.entries[i+1:])
+	q.entries[n-1] = waitEntry{}
+	q.entries = q.entries[:n-1]
+	q.nonEmpty.Store(n > 1)
+}
+
+// notify wakes the longest-waiting waiter that can still be claimed.
+func (q *waitQueue) notify() {
+	if !q.nonEmpty.Load() {
+		return
+	}
+	q.mu.Lock()
+	for i, e := range q.entries {
+		if e.w.trySelect(e.op) {
+			q.remove(i)
+			q.mu.Unlock()
+			e.w.unpark()
+			return
+		}
+	}
+	q.mu.Unlock()
+}
+
+// disconnect claims every waiter that can still be claimed and wakes it to
+// find the channel disconnected. Entries stay; their owners remove them.
+func (q *waitQueue) disconnect() {
+	q.mu.Lock()
+	for _, e := range q.entries {
+		if e.w.trySelect(disconnected) {
+			e.w.unpark()
+		}
+	}
+	q.mu.Unlock()
+}
+
+// backoff spins with growing pauses, then yields the processor, and finally
+// tells the caller to park. It is crossbeam's Backoff, in Go.
+type backoff struct{ step uint32 }
+
+const (
+	spinLimit  = 6  // up to 2^6 busy iterations per spin
+	yieldLimit = 10 // then a few runtime.Gosched calls before parking
+)
+
+//go:noinline
+func relax(n uint32) uint32 {
+	var x uint32
+	for i := uint32(0); i < n; i++ {
+		x += i
+	}
+	return x
+}
+
+// spin pauses briefly after a lost compare-and-swap.
+func (b *backoff) spin() {
+	relax(1 << min(b.step, spinLimit))
+	if b.step <= spinLimit {
+		b.step++
+	}
+}
+
+// snooze pauses while waiting for another goroutine to make progress.
+func (b *backoff) snooze() {
+	if b.step <= spinLimit {
+		relax(1 << b.step)
+	} else {
+		runtime.Gosched()
+	}
+	if b.step <= yieldLimit {
+		b.step++
+	}
+}
+
+// completed reports that it is time to park instead of spinning.
+func (b *backoff) completed() bool { return b.step > yieldLimit }
+
+// reason says why a wait that was cut short ended: the context's error if
+// it is done, otherwise the deadline.
+func (wt wait) reason() error {
+	if err := wt.expired(); err != nil {
+		return err
+	}
+	return ErrTimeout
+}

@@ -1,0 +1,244 @@
+package channel
+
+import "sync"
+
+// The rendezvous flavor (capacity 0): a send meets a receive and hands its
+// value over directly, after crossbeam-channel's zero flavor.
+//
+// Waiting senders and receivers sit in two lists under one mutex. An
+// arriving operation claims the first waiter of the opposite kind (the
+// compare-and-swap on its state), copies the value through the waiter's cell
+// while still holding the mutex, and unparks it. The parked side therefore
+// finds its operation complete when it wakes: it never retries.
+type zeroChan[T any] struct {
+	mu        sync.Mutex
+	senders   []zeroEntry[T] // each cell holds the value to hand over
+	receivers []zeroEntry[T] // each cell is where the value goes
+	gone      bool
+	cells     sync.Pool // *T for blocked plain sends and receives
+}
+
+type zeroEntry[T any] struct {
+	w    *waiter
+	op   uint32
+	cell *T
+}
+
+func newZero[T any]() *zeroChan[T] {
+	c := &zeroChan[T]{}
+	c.cells.New = func() any { return new(T) }
+	return c
+}
+
+// claim takes the first waiter in q that is not self and can be claimed for
+// its operation, and removes it. self keeps a Select from pairing its own
+// send with its own receive. Callers hold mu.
+func claim[T any](q *[]zeroEntry[T], self *waiter) (zeroEntry[T], bool) {
+	for i, e := range *q {
+		if e.w != self && e.w.trySelect(e.op) {
+			*q = removeEntry(*q, i)
+			return e, true
+		}
+	}
+	return zeroEntry[T]{}, false
+}
+
+// claimable reports whether claim would succeed, without claiming.
+func claimable[T any](q []zeroEntry[T], self *waiter) bool {
+	for _, e := range q {
+		if e.w != self && e.w.state.Load() == waiting {
+			return true
+		}
+	}
+	return false
+}
+
+func removeEntry[T any](q []zeroEntry[T], i int) []zeroEntry[T] {
+	n := len(q)
+	copy(q[i:], q[i+1:])
+	q[n-1] = zeroEntry[T]{}
+	return q[:n-1]
+}
+
+func unlist[T any](q *[]zeroEntry[T], w *waiter, op uint32) {
+	for i, e := range *q {
+		if e.w == w && e.op == op {
+			*q = removeEntry(*q, i)
+			return
+		}
+	}
+}
+
+func (c *zeroChan[T]) trySend(v T) status {
+	c.mu.Lock()
+	if r, ok := claim(&c.receivers, nil); ok {
+		*r.cell = v
+		c.mu.Unlock()
+		r.w.unpark()
+		return success
+	}
+	disc := c.gone
+	c.mu.Unlock()
+	if disc {
+		return gone
+	}
+	return wouldBlock
+}
+
+func (c *zeroChan[T]) tryRecv() (T, status) {
+	c.mu.Lock()
+	if s, ok := claim(&c.senders, nil); ok {
+		v := *s.cell
+		c.mu.Unlock()
+		s.w.unpark()
+		return v, success
+	}
+	disc := c.gone
+	c.mu.Unlock()
+	var zero T
+	if disc {
+		return zero, gone
+	}
+	return zero, wouldBlock
+}
+
+func (c *zeroChan[T]) send(v T, wt wait) error {
+	c.mu.Lock()
+	if r, ok := claim(&c.receivers, nil); ok {
+		*r.cell = v
+		c.mu.Unlock()
+		r.w.unpark()
+		return nil
+	}
+	if err := c.cannotWait(wt, ErrFull); err != nil {
+		c.mu.Unlock()
+		return err
+	}
+	w, cell := getWaiter(), c.cells.Get().(*T)
+	*cell = v
+	c.senders = append(c.senders, zeroEntry[T]{w, opBase, cell})
+	c.mu.Unlock()
+
+	outcome := c.wait(&c.senders, w, wt)
+	var zero T
+	*cell = zero
+	c.cells.Put(cell)
+	return c.result(outcome, wt)
+}
+
+func (c *zeroChan[T]) recv(wt wait) (T, error) {
+	var zero T
+	c.mu.Lock()
+	if s, ok := claim(&c.senders, nil); ok {
+		v := *s.cell
+		c.mu.Unlock()
+		s.w.unpark()
+		return v, nil
+	}
+	if err := c.cannotWait(wt, ErrEmpty); err != nil {
+		c.mu.Unlock()
+		return zero, err
+	}
+	w, cell := getWaiter(), c.cells.Get().(*T)
+	c.receivers = append(c.receivers, zeroEntry[T]{w, opBase, cell})
+	c.mu.Unlock()
+
+	outcome := c.wait(&c.receivers, w, wt)
+	v := *cell
+	*cell = zero
+	c.cells.Put(cell)
+	if err := c.result(outcome, wt); err != nil {
+		return zero, err
+	}
+	return v, nil
+}
+
+// cannotWait says why an operation that found no partner must not wait:
+// the channel is disconnected, the call does not block (tryErr), or its
+// time is up. Callers hold mu.
+func (c *zeroChan[T]) cannotWait(wt wait, tryErr error) error {
+	if c.gone {
+		return ErrDisconnected
+	}
+	if !wt.block {
+		return tryErr
+	}
+	return wt.expired()
+}
+
+// wait parks w, listed in q, and takes it off q if nobody claimed it.
+func (c *zeroChan[T]) wait(q *[]zeroEntry[T], w *waiter, wt wait) uint32 {
+	outcome := w.park(wt)
+	if outcome != opBase {
+		c.mu.Lock()
+		unlist(q, w, opBase)
+		c.mu.Unlock()
+	}
+	putWaiter(w)
+	return outcome
+}
+
+func (c *zeroChan[T]) result(outcome uint32, wt wait) error {
+	switch outcome {
+	case opBase:
+		return nil
+	case disconnected:
+		return ErrDisconnected
+	}
+	return wt.reason()
+}
+
+func (c *zeroChan[T]) watchSend(w *waiter, op uint32, cell *T) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.senders = append(c.senders, zeroEntry[T]{w, op, cell})
+	return c.gone || claimable(c.receivers, w)
+}
+
+func (c *zeroChan[T]) watchRecv(w *waiter, op uint32, cell *T) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.receivers = append(c.receivers, zeroEntry[T]{w, op, cell})
+	return c.gone || claimable(c.senders, w)
+}
+
+func (c *zeroChan[T]) unwatchSend(w *waiter, op uint32) {
+	c.mu.Lock()
+	unlist(&c.senders, w, op)
+	c.mu.Unlock()
+}
+
+func (c *zeroChan[T]) unwatchRecv(w *waiter, op uint32) {
+	c.mu.Lock()
+	unlist(&c.receivers, w, op)
+	c.mu.Unlock()
+}
+
+func (c *zeroChan[T]) handsOff() bool { return true }
+func (c *zeroChan[T]) len() int       { return 0 }
+func (c *zeroChan[T]) capacity() int  { return 0 }
+func (c *zeroChan[T]) full() bool     { return true }
+
+func (c *zeroChan[T]) disconnect() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gone {
+		return false
+	}
+	c.gone = true
+	for _, q := range [][]zeroEntry[T]{c.senders, c.receivers} {
+		for _, e := range q {
+			if e.w.trySelect(disconnected) {
+				e.w.unpark()
+			}
+		}
+	}
+	// Every waiter is now claimed: by this disconnection, by a peer, or by
+	// its own abort. None is waiting, so none needs to stay listed.
+	clear(c.senders)
+	clear(c.receivers)
+	c.senders, c.receivers = c.senders[:0], c.receivers[:0]
+	return true
+}
+
+func (c *zeroChan[T]) discard() {}
