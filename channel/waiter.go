@@ -56,19 +56,20 @@ func (w *waiter) unpark() { w.wake <- struct{}{} }
 // spinBeforePark is how many times a waiter looks at its state before it
 // parks. A peer on another core often claims it within a few hundred
 // nanoseconds; catching that avoids a park and a wake-up, which cost far more.
-const spinBeforePark = 64
+const spinBeforePark = 0
 
 // park blocks until the waiter is claimed, w's deadline passes or its
 // context ends, and returns the outcome. It consumes the wake token when a
 // peer claimed the waiter, so the waiter leaves clean.
 func (w *waiter) park(wt wait) uint32 {
-	for i := 0; i < spinBeforePark; i++ {
+	for i := 0; ; i++ {
 		if s := w.state.Load(); s != waiting {
 			return w.settle(s)
 		}
-		if i >= spinBeforePark/2 {
-			runtime.Gosched()
+		if i == spinBeforePark {
+			break
 		}
+		runtime.Gosched()
 	}
 	var timeout <-chan time.Time
 	if !wt.deadline.IsZero() {
