@@ -15,7 +15,14 @@ type zeroChan[T any] struct {
 	senders   []zeroEntry[T] // each cell holds the value to hand over
 	receivers []zeroEntry[T] // each cell is where the value goes
 	gone      bool
-	cells     sync.Pool // *T for blocked plain sends and receives
+	parked    sync.Pool // *zeroWaiter[T] for blocked plain sends and receives
+}
+
+// zeroWaiter is a waiter with the cell its value passes through, pooled as
+// one object so a blocked operation costs a single pool round trip.
+type zeroWaiter[T any] struct {
+	waiter
+	cell T
 }
 
 type zeroEntry[T any] struct {
@@ -26,7 +33,7 @@ type zeroEntry[T any] struct {
 
 func newZero[T any]() *zeroChan[T] {
 	c := &zeroChan[T]{}
-	c.cells.New = func() any { return new(T) }
+	c.parked.New = func() any { return &zeroWaiter[T]{waiter: waiter{wake: make(chan struct{}, 1)}} }
 	return c
 }
 
@@ -114,15 +121,14 @@ func (c *zeroChan[T]) send(v T, wt wait) error {
 		c.mu.Unlock()
 		return err
 	}
-	w, cell := getWaiter(), c.cells.Get().(*T)
-	*cell = v
-	c.senders = append(c.senders, zeroEntry[T]{w, opBase, cell})
+	zw := c.parked.Get().(*zeroWaiter[T])
+	zw.state.Store(waiting)
+	zw.cell = v
+	c.senders = append(c.senders, zeroEntry[T]{&zw.waiter, opBase, &zw.cell})
 	c.mu.Unlock()
 
-	outcome := c.wait(&c.senders, w, wt)
-	var zero T
-	*cell = zero
-	c.cells.Put(cell)
+	outcome := c.wait(&c.senders, zw, wt)
+	c.release(zw)
 	return c.result(outcome, wt)
 }
 
@@ -139,14 +145,14 @@ func (c *zeroChan[T]) recv(wt wait) (T, error) {
 		c.mu.Unlock()
 		return zero, err
 	}
-	w, cell := getWaiter(), c.cells.Get().(*T)
-	c.receivers = append(c.receivers, zeroEntry[T]{w, opBase, cell})
+	zw := c.parked.Get().(*zeroWaiter[T])
+	zw.state.Store(waiting)
+	c.receivers = append(c.receivers, zeroEntry[T]{&zw.waiter, opBase, &zw.cell})
 	c.mu.Unlock()
 
-	outcome := c.wait(&c.receivers, w, wt)
-	v := *cell
-	*cell = zero
-	c.cells.Put(cell)
+	outcome := c.wait(&c.receivers, zw, wt)
+	v := zw.cell
+	c.release(zw)
 	if err := c.result(outcome, wt); err != nil {
 		return zero, err
 	}
@@ -166,16 +172,22 @@ func (c *zeroChan[T]) cannotWait(wt wait, tryErr error) error {
 	return wt.expired()
 }
 
-// wait parks w, listed in q, and takes it off q if nobody claimed it.
-func (c *zeroChan[T]) wait(q *[]zeroEntry[T], w *waiter, wt wait) uint32 {
-	outcome := w.park(wt)
+// wait parks zw, listed in q, and takes it off q if nobody claimed it.
+func (c *zeroChan[T]) wait(q *[]zeroEntry[T], zw *zeroWaiter[T], wt wait) uint32 {
+	outcome := zw.park(wt)
 	if outcome != opBase {
 		c.mu.Lock()
-		unlist(q, w, opBase)
+		unlist(q, &zw.waiter, opBase)
 		c.mu.Unlock()
 	}
-	putWaiter(w)
 	return outcome
+}
+
+// release clears zw's cell, so the pool keeps no value alive, and pools it.
+func (c *zeroChan[T]) release(zw *zeroWaiter[T]) {
+	var zero T
+	zw.cell = zero
+	c.parked.Put(zw)
 }
 
 func (c *zeroChan[T]) result(outcome uint32, wt wait) error {
