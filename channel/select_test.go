@@ -1,0 +1,333 @@
+package channel_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baton-go/baton/channel"
+)
+
+func TestSelectNoCases(t *testing.T) {
+	sel := channel.NewSelect()
+	if i, ok := sel.Try(); i != -1 || ok {
+		t.Fatalf("Try with no cases = %d, %v", i, ok)
+	}
+	if i, err := sel.WaitTimeout(time.Millisecond); i != -1 || err != channel.ErrTimeout {
+		t.Fatalf("WaitTimeout with no cases = %d, %v", i, err)
+	}
+	if i, err := sel.WaitTimeout(0); i != -1 || err != channel.ErrTimeout {
+		t.Fatalf("WaitTimeout(0) with no cases = %d, %v", i, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+	defer cancel()
+	if i, err := sel.WaitContext(ctx); i != -1 || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("WaitContext with no cases = %d, %v", i, err)
+	}
+}
+
+func TestSelectReadyCase(t *testing.T) {
+	for _, f := range flavors {
+		if f.cap == 0 {
+			continue
+		}
+		t.Run(f.name, func(t *testing.T) {
+			tx1, rx1 := open[int](f.cap)
+			tx2, rx2 := open[string](f.cap)
+			defer tx1.Close()
+			defer rx1.Close()
+			defer tx2.Close()
+			defer rx2.Close()
+			var gotS string
+			sel := channel.NewSelect(
+				channel.OnRecv(rx1, func(int, error) { t.Fatal("empty case fired") }),
+				channel.OnRecv(rx2, func(s string, err error) {
+					if err != nil {
+						t.Fatal(err)
+					}
+					gotS = s
+				}),
+			)
+			if i, ok := sel.Try(); ok {
+				t.Fatalf("Try on empty channels fired case %d", i)
+			}
+			tx2.Send("hi")
+			if i := sel.Wait(); i != 1 || gotS != "hi" {
+				t.Fatalf("Wait = %d (%q), want 1 (hi)", i, gotS)
+			}
+		})
+	}
+}
+
+func TestSelectBlocksUntilSend(t *testing.T) {
+	for _, f := range flavors {
+		t.Run(f.name, func(t *testing.T) {
+			txs := make([]*channel.Sender[int], 8)
+			cases := make([]channel.Case, 8)
+			got := -1
+			for i := range txs {
+				tx, rx := open[int](f.cap)
+				defer tx.Close()
+				defer rx.Close()
+				txs[i] = tx
+				cases[i] = channel.OnRecv(rx, func(v int, err error) {
+					if err != nil {
+						t.Error(err)
+					}
+					got = v
+				})
+			}
+			sel := channel.NewSelect(cases...)
+			go func() { txs[5].Send(55) }()
+			var i int
+			within(t, "Wait", func() { i = sel.Wait() })
+			if i != 5 || got != 55 {
+				t.Fatalf("Wait = %d with %d, want 5 with 55", i, got)
+			}
+		})
+	}
+}
+
+func TestSelectSendCase(t *testing.T) {
+	for _, f := range flavors {
+		t.Run(f.name, func(t *testing.T) {
+			tx, rx := open[int](f.cap)
+			defer tx.Close()
+			defer rx.Close()
+			next := 1
+			var sendErr error = errors.New("callback not run")
+			sel := channel.NewSelect(channel.OnSendFrom(tx, &next, func(err error) { sendErr = err }))
+			for want := 1; want <= 3; want++ {
+				go func() {
+					if v, err := rx.Recv(); err != nil || v != want {
+						t.Errorf("received %v, %v; want %d", v, err, want)
+					}
+				}()
+				within(t, "send case", func() { sel.Wait() })
+				if sendErr != nil {
+					t.Fatal(sendErr)
+				}
+				next++
+			}
+			within(t, "drain", func() {
+				for rx.Len() > 0 {
+					time.Sleep(time.Millisecond)
+				}
+			})
+		})
+	}
+}
+
+func TestSelectDisconnectedCaseIsReady(t *testing.T) {
+	for _, f := range flavors {
+		t.Run(f.name, func(t *testing.T) {
+			tx, rx := open[int](f.cap)
+			defer rx.Close()
+			var got error
+			sel := channel.NewSelect(
+				channel.OnRecv(channel.Never[int](), func(int, error) { t.Fatal("never fired") }),
+				channel.OnRecv(rx, func(_ int, err error) { got = err }),
+			)
+			go tx.Close()
+			var i int
+			within(t, "Wait", func() { i = sel.Wait() })
+			if i != 1 || got != channel.ErrDisconnected {
+				t.Fatalf("Wait = %d with %v, want 1 with ErrDisconnected", i, got)
+			}
+
+			tx2, rx2 := open[int](f.cap)
+			defer tx2.Close()
+			rx2.Close()
+			sel2 := channel.NewSelect(channel.OnSend(tx2, 1, func(err error) { got = err }))
+			if i, ok := sel2.Try(); !ok || i != 0 || got != channel.ErrDisconnected {
+				t.Fatalf("send case to a channel with no receivers: %d %v %v", i, ok, got)
+			}
+		})
+	}
+}
+
+func TestSelectClosedHandleCase(t *testing.T) {
+	tx, rx := channel.Bounded[int](1)
+	rx2 := rx.Clone()
+	defer rx2.Close()
+	rx.Close()
+	tx.Close()
+	var rerr, serr error
+	if i, ok := channel.NewSelect(channel.OnRecv(rx, func(_ int, err error) { rerr = err })).Try(); !ok || i != 0 || rerr != channel.ErrClosed {
+		t.Fatalf("recv case on a closed handle: %d %v %v", i, ok, rerr)
+	}
+	if i, ok := channel.NewSelect(channel.OnSend(tx, 1, func(err error) { serr = err })).Try(); !ok || i != 0 || serr != channel.ErrClosed {
+		t.Fatalf("send case on a closed handle: %d %v %v", i, ok, serr)
+	}
+}
+
+func TestSelectAddRemove(t *testing.T) {
+	tx1, rx1 := channel.Bounded[int](1)
+	tx2, rx2 := channel.Bounded[int](1)
+	defer tx1.Close()
+	defer rx1.Close()
+	defer tx2.Close()
+	defer rx2.Close()
+	sel := channel.NewSelect(channel.OnRecv(rx1, nil))
+	if i := sel.Add(channel.OnRecv(rx2, nil)); i != 1 {
+		t.Fatalf("Add returned %d, want 1", i)
+	}
+	tx1.Send(1)
+	sel.Remove(0)
+	if sel.Len() != 1 {
+		t.Fatalf("Len = %d after Remove", sel.Len())
+	}
+	if i, ok := sel.Try(); ok {
+		t.Fatalf("a removed case fired: %d", i)
+	}
+	tx2.Send(2)
+	if i, ok := sel.Try(); !ok || i != 1 {
+		t.Fatalf("Try = %d, %v; want 1, true", i, ok)
+	}
+	if i := sel.Add(channel.OnRecv(rx1, nil)); i != 2 {
+		t.Fatalf("Add after Remove returned %d, want 2 (indexes are not reused)", i)
+	}
+	if i := sel.Wait(); i != 2 {
+		t.Fatalf("Wait = %d, want 2", i)
+	}
+	for _, bad := range []int{0, -1, 7} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("Remove(%d) did not panic", bad)
+				}
+			}()
+			sel.Remove(bad)
+		}()
+	}
+}
+
+func TestSelectBadInput(t *testing.T) {
+	for name, fn := range map[string]func(){
+		"OnRecv":          func() { channel.OnRecv[int](nil, nil) },
+		"OnSend":          func() { channel.OnSend[int](nil, 1, nil) },
+		"OnSendFrom":      func() { channel.OnSendFrom[int](nil, new(int), nil) },
+		"OnSendFrom(src)": func() { tx, _ := channel.Bounded[int](1); channel.OnSendFrom(tx, nil, nil) },
+		"Add(Case{})":     func() { channel.NewSelect().Add(channel.Case{}) },
+	} {
+		func() {
+			defer func() {
+				r := recover()
+				if s, _ := r.(string); !strings.HasPrefix(s, "channel: ") {
+					t.Errorf("%s: recover() = %v, want a channel: panic", name, r)
+				}
+			}()
+			fn()
+		}()
+	}
+}
+
+// The choice among ready cases is random: with two channels that are always
+// ready, each must be picked often. The bound is loose (a fair coin lands
+// below 35% of 4000 flips with negligible probability).
+func TestSelectFair(t *testing.T) {
+	tx1, rx1 := channel.Bounded[int](1)
+	tx2, rx2 := channel.Bounded[int](1)
+	defer tx1.Close()
+	defer rx1.Close()
+	defer tx2.Close()
+	defer rx2.Close()
+	txs := []*channel.Sender[int]{tx1, tx2}
+	tx1.Send(0)
+	tx2.Send(1)
+	sel := channel.NewSelect(channel.OnRecv(rx1, nil), channel.OnRecv(rx2, nil))
+	var counts [2]int
+	const n = 4000
+	for range n {
+		i := sel.Wait()
+		counts[i]++
+		txs[i].Send(i)
+	}
+	for i, c := range counts {
+		if c < n*35/100 {
+			t.Fatalf("case %d chosen %d of %d times", i, c, n)
+		}
+	}
+}
+
+func TestSelectRendezvousPairsWithPeersOnly(t *testing.T) {
+	tx, rx := channel.Bounded[int](0)
+	defer tx.Close()
+	defer rx.Close()
+	sel := channel.NewSelect(channel.OnSend(tx, 1, nil), channel.OnRecv(rx, nil))
+	if i, ok := sel.Try(); ok {
+		t.Fatalf("a select paired its own send and receive (case %d)", i)
+	}
+	if i, err := sel.WaitTimeout(5 * time.Millisecond); err != channel.ErrTimeout {
+		t.Fatalf("WaitTimeout = %d, %v; want ErrTimeout", i, err)
+	}
+	go func() { rx.Recv() }()
+	var i int
+	within(t, "Wait", func() { i = sel.Wait() })
+	if i != 0 {
+		t.Fatalf("Wait = %d, want the send case", i)
+	}
+}
+
+func TestSelectTimeoutAndContext(t *testing.T) {
+	tx, rx := channel.Bounded[int](0)
+	defer tx.Close()
+	defer rx.Close()
+	sel := channel.NewSelect(channel.OnRecv(rx, nil))
+	within(t, "WaitTimeout", func() {
+		if i, err := sel.WaitTimeout(5 * time.Millisecond); i != -1 || err != channel.ErrTimeout {
+			t.Errorf("WaitTimeout = %d, %v", i, err)
+		}
+		if i, err := sel.WaitDeadline(time.Now().Add(5 * time.Millisecond)); i != -1 || err != channel.ErrTimeout {
+			t.Errorf("WaitDeadline = %d, %v", i, err)
+		}
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	tx2, rx2 := channel.Bounded[int](1)
+	defer tx2.Close()
+	defer rx2.Close()
+	tx2.Send(1)
+	sel.Add(channel.OnRecv(rx2, nil))
+	if i, err := sel.WaitContext(ctx); i != -1 || err != context.Canceled {
+		t.Fatalf("WaitContext(done) = %d, %v", i, err)
+	}
+	if rx2.Len() != 1 {
+		t.Fatal("WaitContext with a done context completed a case")
+	}
+}
+
+func TestSelectWithTimers(t *testing.T) {
+	fired := false
+	sel := channel.NewSelect(
+		channel.OnRecv(channel.Never[int](), nil),
+		channel.OnRecv(channel.After(time.Millisecond), func(time.Time, error) { fired = true }),
+	)
+	within(t, "After", func() {
+		if i := sel.Wait(); i != 1 || !fired {
+			t.Errorf("Wait = %d, want the After case", i)
+		}
+	})
+}
+
+func TestSelectAllocatesNothing(t *testing.T) {
+	tx1, rx1 := channel.Bounded[int](4)
+	tx2, rx2 := channel.Unbounded[int]()
+	defer tx1.Close()
+	defer rx1.Close()
+	defer tx2.Close()
+	defer rx2.Close()
+	txs := []*channel.Sender[int]{tx1, tx2}
+	tx1.Send(0)
+	tx2.Send(1)
+	sel := channel.NewSelect(channel.OnRecv(rx1, nil), channel.OnRecv(rx2, nil))
+	allocs := testing.AllocsPerRun(1000, func() {
+		i := sel.Wait()
+		txs[i].Send(i)
+	})
+	if allocs > 0.05 {
+		t.Fatalf("%v allocations per Wait, want 0", allocs)
+	}
+}
