@@ -279,8 +279,8 @@ func TestNilContextPanics(t *testing.T) {
 	defer tx.Close()
 	defer rx.Close()
 	for name, fn := range map[string]func(){
-		"SendContext": func() { tx.SendContext(nil, 1) }, //lint:ignore SA1012 the nil context is the point
-		"RecvContext": func() { rx.RecvContext(nil) },    //lint:ignore SA1012 the nil context is the point
+		"SendContext": func() { tx.SendContext(nil, 1) },               //lint:ignore SA1012 the nil context is the point
+		"RecvContext": func() { rx.RecvContext(nil) },                  //lint:ignore SA1012 the nil context is the point
 		"WaitContext": func() { channel.NewSelect().WaitContext(nil) }, //lint:ignore SA1012 the nil context is the point
 	} {
 		func() {
