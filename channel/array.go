@@ -28,8 +28,9 @@ type arrayChan[T any] struct {
 	oneLap  uint64 // 2 * markBit: one trip around the ring
 	markBit uint64 // smallest power of two above cap
 
-	sendq waitQueue // senders waiting for room
-	recvq waitQueue // receivers waiting for a value
+	sendq  waitQueue[T] // senders waiting for room, each with its value
+	recvq  waitQueue[T] // receivers waiting for a value
+	parked parkPool[T]
 }
 
 type arraySlot[T any] struct {
@@ -81,7 +82,7 @@ func (c *arrayChan[T]) trySend(v T) status {
 			if c.tail.CompareAndSwap(tail, c.next(tail)) {
 				slot.value = v
 				slot.stamp.Store(tail + 1)
-				c.recvq.notify()
+				wakeReceiver[T](c)
 				return success
 			}
 			b.spin()
@@ -89,7 +90,7 @@ func (c *arrayChan[T]) trySend(v T) status {
 			if c.head.Load()+c.oneLap == tail {
 				return wouldBlock // full
 			}
-			b.spin() // a receiver claimed it but has not released it yet
+			b.snooze() // a receiver claimed it but has not released it yet
 		default: // another sender is ahead of us; wait for it
 			b.snooze()
 		}
@@ -110,7 +111,7 @@ func (c *arrayChan[T]) tryRecv() (T, status) {
 				var zero T
 				slot.value = zero // let the collector have it
 				slot.stamp.Store(head + c.oneLap)
-				c.sendq.notify()
+				wakeSender[T](c)
 				return v, success
 			}
 			b.spin()
@@ -123,7 +124,7 @@ func (c *arrayChan[T]) tryRecv() (T, status) {
 				}
 				return zero, wouldBlock
 			}
-			b.spin() // a sender claimed it but has not written yet
+			b.snooze() // a sender claimed it but has not written yet
 		default:
 			b.snooze()
 		}
@@ -133,23 +134,23 @@ func (c *arrayChan[T]) tryRecv() (T, status) {
 
 func (c *arrayChan[T]) send(v T, wt wait) error          { return sendPolled[T](c, v, wt) }
 func (c *arrayChan[T]) recv(wt wait) (T, error)          { return recvPolled[T](c, wt) }
-func (c *arrayChan[T]) sendQueue() *waitQueue            { return &c.sendq }
-func (c *arrayChan[T]) recvQueue() *waitQueue            { return &c.recvq }
+func (c *arrayChan[T]) sendQueue() *waitQueue[T]         { return &c.sendq }
+func (c *arrayChan[T]) recvQueue() *waitQueue[T]         { return &c.recvq }
+func (c *arrayChan[T]) parkPool() *parkPool[T]           { return &c.parked }
 func (c *arrayChan[T]) readyToSend() bool                { return !c.full() || c.isDisconnected() }
 func (c *arrayChan[T]) readyToRecv() bool                { return c.len() > 0 || c.isDisconnected() }
 func (c *arrayChan[T]) isDisconnected() bool             { return c.tail.Load()&c.markBit != 0 }
-func (c *arrayChan[T]) handsOff() bool                   { return false }
 func (c *arrayChan[T]) capacity() int                    { return int(c.cap) }
 func (c *arrayChan[T]) unwatchSend(w *waiter, op uint32) { c.sendq.unregister(w, op) }
 func (c *arrayChan[T]) unwatchRecv(w *waiter, op uint32) { c.recvq.unregister(w, op) }
 
-func (c *arrayChan[T]) watchSend(w *waiter, op uint32, _ *T) bool {
-	c.sendq.register(w, op)
+func (c *arrayChan[T]) watchSend(w *waiter, op uint32, cell *T) bool {
+	c.sendq.register(w, op, cell)
 	return c.readyToSend()
 }
 
-func (c *arrayChan[T]) watchRecv(w *waiter, op uint32, _ *T) bool {
-	c.recvq.register(w, op)
+func (c *arrayChan[T]) watchRecv(w *waiter, op uint32, cell *T) bool {
+	c.recvq.register(w, op, cell)
 	return c.readyToRecv()
 }
 

@@ -22,14 +22,12 @@ type flavor[T any] interface {
 	recv(wt wait) (T, error)
 
 	// watchSend registers w for sending *cell as operation op; watchRecv for
-	// receiving into *cell. A flavor that hands values over directly (the
-	// rendezvous one) completes a selected operation through cell itself, and
-	// says so with handsOff; the others only wake the selector to retry.
+	// receiving into *cell. A peer that claims w may complete the operation
+	// through the cell, and then sets w.done.
 	watchSend(w *waiter, op uint32, cell *T) (ready bool)
 	unwatchSend(w *waiter, op uint32)
 	watchRecv(w *waiter, op uint32, cell *T) (ready bool)
 	unwatchRecv(w *waiter, op uint32)
-	handsOff() bool
 
 	len() int
 	capacity() int // -1 when unbounded
@@ -41,15 +39,16 @@ type flavor[T any] interface {
 	discard()
 }
 
-// polled is a flavor whose waiters only wait for a change and then retry:
-// the array and the list. They share the blocking loops below.
+// polled is a flavor with a lock-free buffer: the array and the list. Their
+// waiters sit in wait queues; the blocking loops below are shared.
 type polled[T any] interface {
 	trySend(v T) status
 	tryRecv() (T, status)
 	readyToSend() bool // room, or disconnected
 	readyToRecv() bool // a value, or disconnected
-	sendQueue() *waitQueue
-	recvQueue() *waitQueue
+	sendQueue() *waitQueue[T]
+	recvQueue() *waitQueue[T]
+	parkPool() *parkPool[T]
 }
 
 // sendPolled sends v, spinning briefly and then parking until there is room,
@@ -75,15 +74,22 @@ func sendPolled[T any](f polled[T], v T, wt wait) error {
 		if err := wt.expired(); err != nil {
 			return err
 		}
-		w := getWaiter()
-		q := f.sendQueue()
-		q.register(w, opBase)
+		pool, q := f.parkPool(), f.sendQueue()
+		p := pool.get()
+		p.cell = v
+		q.register(&p.waiter, opBase, &p.cell)
 		if f.readyToSend() {
-			w.trySelect(aborted)
+			p.trySelect(aborted)
 		}
-		w.park(wt)
-		q.unregister(w, opBase)
-		putWaiter(w)
+		outcome := p.park(wt)
+		if outcome != opBase { // a claimer took the entry off the queue; otherwise it is still there
+			q.unregister(&p.waiter, opBase)
+		}
+		done := p.done
+		pool.put(p)
+		if done {
+			return nil // a receiver made room and sent v for us
+		}
 	}
 }
 
@@ -111,15 +117,45 @@ func recvPolled[T any](f polled[T], wt wait) (T, error) {
 			var zero T
 			return zero, err
 		}
-		w := getWaiter()
-		q := f.recvQueue()
-		q.register(w, opBase)
+		pool, q := f.parkPool(), f.recvQueue()
+		p := pool.get()
+		q.register(&p.waiter, opBase, &p.cell)
 		if f.readyToRecv() {
-			w.trySelect(aborted)
+			p.trySelect(aborted)
 		}
-		w.park(wt)
-		q.unregister(w, opBase)
-		putWaiter(w)
+		outcome := p.park(wt)
+		if outcome != opBase {
+			q.unregister(&p.waiter, opBase)
+		}
+		v, done := p.cell, p.done
+		pool.put(p)
+		if done {
+			return v, nil // a sender received v for us
+		}
+	}
+}
+
+// wakeSender is called after a value left the buffer: it claims the
+// longest-waiting sender and, if there is room, sends that sender's value
+// for it, so the sender wakes with its work done.
+func wakeSender[T any](f polled[T]) {
+	if e, ok := f.sendQueue().claim(); ok {
+		e.w.done = f.trySend(*e.cell) == success
+		e.w.unpark()
+	}
+}
+
+// wakeReceiver is called after a value entered the buffer: it claims the
+// longest-waiting receiver and, if a value is still there, receives it into
+// that receiver's cell.
+func wakeReceiver[T any](f polled[T]) {
+	if e, ok := f.recvQueue().claim(); ok {
+		v, st := f.tryRecv()
+		if st == success {
+			*e.cell = v
+			e.w.done = true
+		}
+		e.w.unpark()
 	}
 }
 

@@ -24,7 +24,8 @@ type listChan[T any] struct {
 	tail listPosition[T]
 	_    cacheLinePad
 
-	recvq waitQueue // receivers waiting for a value; senders never wait
+	recvq  waitQueue[T] // receivers waiting for a value; senders never wait
+	parked parkPool[T]
 }
 
 const (
@@ -98,7 +99,7 @@ func (c *listChan[T]) trySend(v T) status {
 			slot := &block.slots[offset]
 			slot.value = v
 			slot.written.Store(true)
-			c.recvq.notify()
+			wakeReceiver[T](c)
 			return success
 		}
 		b.spin()
@@ -162,22 +163,22 @@ func (c *listChan[T]) send(v T, wt wait) error {
 	return nil
 }
 
-func (c *listChan[T]) recv(wt wait) (T, error) { return recvPolled[T](c, wt) }
-func (c *listChan[T]) sendQueue() *waitQueue   { return nil }
-func (c *listChan[T]) recvQueue() *waitQueue   { return &c.recvq }
-func (c *listChan[T]) readyToSend() bool       { return true }
-func (c *listChan[T]) readyToRecv() bool       { return !c.empty() || c.isDisconnected() }
-func (c *listChan[T]) isDisconnected() bool    { return c.tail.index.Load()&listMark != 0 }
-func (c *listChan[T]) handsOff() bool          { return false }
-func (c *listChan[T]) capacity() int           { return -1 }
-func (c *listChan[T]) full() bool              { return false }
+func (c *listChan[T]) recv(wt wait) (T, error)  { return recvPolled[T](c, wt) }
+func (c *listChan[T]) sendQueue() *waitQueue[T] { return nil } // senders never wait
+func (c *listChan[T]) recvQueue() *waitQueue[T] { return &c.recvq }
+func (c *listChan[T]) parkPool() *parkPool[T]   { return &c.parked }
+func (c *listChan[T]) readyToSend() bool        { return true }
+func (c *listChan[T]) readyToRecv() bool        { return !c.empty() || c.isDisconnected() }
+func (c *listChan[T]) isDisconnected() bool     { return c.tail.index.Load()&listMark != 0 }
+func (c *listChan[T]) capacity() int            { return -1 }
+func (c *listChan[T]) full() bool               { return false }
 
 // A send never waits, so a send case is always ready and never registers.
 func (c *listChan[T]) watchSend(*waiter, uint32, *T) bool { return true }
 func (c *listChan[T]) unwatchSend(*waiter, uint32)        {}
 
-func (c *listChan[T]) watchRecv(w *waiter, op uint32, _ *T) bool {
-	c.recvq.register(w, op)
+func (c *listChan[T]) watchRecv(w *waiter, op uint32, cell *T) bool {
+	c.recvq.register(w, op, cell)
 	return c.readyToRecv()
 }
 

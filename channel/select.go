@@ -21,9 +21,9 @@ type caseOp interface {
 	// and reports whether it may proceed already.
 	watch(w *waiter, op uint32) bool
 	unwatch(w *waiter, op uint32)
-	// accept finishes the operation after w was claimed for it: a rendezvous
-	// peer has already completed it; a buffered channel is tried again.
-	accept() bool
+	// accept finishes the operation after w was claimed for it: either the
+	// claimer completed it already (w.done), or it is tried again.
+	accept(w *waiter) bool
 	// fire runs the callback with the result of the completed operation.
 	fire()
 }
@@ -94,8 +94,8 @@ func (c *recvCase[T]) watch(w *waiter, op uint32) bool {
 
 func (c *recvCase[T]) unwatch(w *waiter, op uint32) { c.rx.c.f.unwatchRecv(w, op) }
 
-func (c *recvCase[T]) accept() bool {
-	if c.rx.c.f.handsOff() {
+func (c *recvCase[T]) accept(w *waiter) bool {
+	if w.done {
 		var zero T
 		c.v, c.cell = c.cell, zero
 		return true
@@ -157,8 +157,8 @@ func (c *sendCase[T]) unwatch(w *waiter, op uint32) {
 	c.cell = zero
 }
 
-func (c *sendCase[T]) accept() bool {
-	if c.tx.c.f.handsOff() {
+func (c *sendCase[T]) accept(w *waiter) bool {
+	if w.done {
 		return true
 	}
 	return c.try()
@@ -283,7 +283,7 @@ func (s *Selector) run(wt wait) (int, error) {
 		case wt.deadline.IsZero() && wt.ctx == nil:
 			select {} // nothing can ever complete
 		}
-		s.w.state.Store(waiting)
+		s.w.reset()
 		s.w.park(wt)
 		return -1, wt.reason()
 	}
@@ -306,7 +306,7 @@ func (s *Selector) run(wt wait) (int, error) {
 			return -1, err
 		}
 		w := s.w
-		w.state.Store(waiting)
+		w.reset()
 		watched := n
 		for k := range n {
 			i := s.live[wrap(start+k, n)]
@@ -323,7 +323,7 @@ func (s *Selector) run(wt wait) (int, error) {
 		}
 		if outcome >= opBase {
 			i := outcome - opBase
-			if c := s.cases[i]; c.accept() {
+			if c := s.cases[i]; c.accept(w) {
 				c.fire()
 				return int(i), nil
 			}

@@ -100,7 +100,9 @@ func TestSelectSendCase(t *testing.T) {
 			var sendErr error = errors.New("callback not run")
 			sel := channel.NewSelect(channel.OnSendFrom(tx, &next, func(err error) { sendErr = err }))
 			for want := 1; want <= 3; want++ {
+				received := make(chan struct{})
 				go func() {
+					defer close(received)
 					if v, err := rx.Recv(); err != nil || v != want {
 						t.Errorf("received %v, %v; want %d", v, err, want)
 					}
@@ -109,13 +111,9 @@ func TestSelectSendCase(t *testing.T) {
 				if sendErr != nil {
 					t.Fatal(sendErr)
 				}
+				within(t, "receive", func() { <-received })
 				next++
 			}
-			within(t, "drain", func() {
-				for rx.Len() > 0 {
-					time.Sleep(time.Millisecond)
-				}
-			})
 		})
 	}
 }

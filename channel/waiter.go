@@ -20,6 +20,13 @@ import (
 // can be pooled.
 type waiter struct {
 	state atomic.Uint32
+	// done is set by the peer that claimed the waiter when it also completed
+	// the waiter's operation on its behalf, moving the value through the
+	// entry's cell, as Go's runtime does for a blocked channel operation.
+	// The owner then finds its work finished and need not retry. It is
+	// written before the unpark and read after it, so the wake token orders
+	// the two.
+	done  bool
 	wake  chan struct{}
 	timer *time.Timer // created on first use, stopped between rounds
 }
@@ -34,17 +41,39 @@ const (
 	opBase                     // claimed for an operation
 )
 
-var waiterPool = sync.Pool{New: func() any { return newWaiter() }}
-
 func newWaiter() *waiter { return &waiter{wake: make(chan struct{}, 1)} }
 
-func getWaiter() *waiter {
-	w := waiterPool.Get().(*waiter)
+// reset starts a new round.
+func (w *waiter) reset() {
 	w.state.Store(waiting)
-	return w
+	w.done = false
 }
 
-func putWaiter(w *waiter) { waiterPool.Put(w) }
+// parked is a waiter with the cell its value passes through: the value a
+// blocked send offers, or the place a blocked receive gets its value. Each
+// channel pools its own, so a blocked operation allocates nothing.
+type parked[T any] struct {
+	waiter
+	cell T
+}
+
+type parkPool[T any] struct{ pool sync.Pool }
+
+func (pp *parkPool[T]) get() *parked[T] {
+	p, _ := pp.pool.Get().(*parked[T])
+	if p == nil {
+		p = &parked[T]{waiter: waiter{wake: make(chan struct{}, 1)}}
+	}
+	p.reset()
+	return p
+}
+
+// put clears the cell, so the pool keeps no value alive, and pools p.
+func (pp *parkPool[T]) put(p *parked[T]) {
+	var zero T
+	p.cell = zero
+	pp.pool.Put(p)
+}
 
 // trySelect claims the waiter for outcome s. Only the winner may unpark it.
 func (w *waiter) trySelect(s uint32) bool { return w.state.CompareAndSwap(waiting, s) }
@@ -152,34 +181,38 @@ func (wt wait) expired() error {
 	return nil
 }
 
-// waitEntry is a waiter registered in a queue for one operation.
-type waitEntry struct {
-	w  *waiter
-	op uint32
+// waitEntry is a waiter registered in a queue for one operation, with the
+// cell its value passes through.
+type waitEntry[T any] struct {
+	w    *waiter
+	op   uint32
+	cell *T
 }
 
 // waitQueue holds the waiters that wait for a channel to change: receivers
 // waiting for a value, or senders waiting for room. A peer that changes the
-// channel claims the first waiter it can and unparks it; that waiter retries.
+// channel claims the first waiter it can, tries to complete its operation
+// for it, and unparks it; a waiter whose operation was not completed
+// retries.
 //
 // Lost wake-ups are ruled out by ordering: a waiter registers (storing
 // nonEmpty) and then re-checks the channel; a peer changes the channel and
 // then loads nonEmpty. Both are sequentially consistent atomics, so at least
 // one of them sees the other.
-type waitQueue struct {
+type waitQueue[T any] struct {
 	nonEmpty atomic.Bool // any entries; read without the lock on the hot path
 	mu       sync.Mutex
-	entries  []waitEntry
+	entries  []waitEntry[T]
 }
 
-func (q *waitQueue) register(w *waiter, op uint32) {
+func (q *waitQueue[T]) register(w *waiter, op uint32, cell *T) {
 	q.mu.Lock()
-	q.entries = append(q.entries, waitEntry{w, op})
+	q.entries = append(q.entries, waitEntry[T]{w, op, cell})
 	q.nonEmpty.Store(true)
 	q.mu.Unlock()
 }
 
-func (q *waitQueue) unregister(w *waiter, op uint32) {
+func (q *waitQueue[T]) unregister(w *waiter, op uint32) {
 	q.mu.Lock()
 	for i, e := range q.entries {
 		if e.w == w && e.op == op {
@@ -191,34 +224,35 @@ func (q *waitQueue) unregister(w *waiter, op uint32) {
 }
 
 // remove deletes entry i, keeping the rest in arrival order. Callers hold mu.
-func (q *waitQueue) remove(i int) {
+func (q *waitQueue[T]) remove(i int) {
 	n := len(q.entries)
 	copy(q.entries[i:], q.entries[i+1:])
-	q.entries[n-1] = waitEntry{}
+	q.entries[n-1] = waitEntry[T]{}
 	q.entries = q.entries[:n-1]
 	q.nonEmpty.Store(n > 1)
 }
 
-// notify wakes the longest-waiting waiter that can still be claimed.
-func (q *waitQueue) notify() {
+// claim claims the longest-waiting waiter that can still be claimed and
+// takes it off the queue. Until the caller unparks it, the caller alone may
+// touch the waiter and its cell.
+func (q *waitQueue[T]) claim() (waitEntry[T], bool) {
 	if !q.nonEmpty.Load() {
-		return
+		return waitEntry[T]{}, false
 	}
 	q.mu.Lock()
+	defer q.mu.Unlock()
 	for i, e := range q.entries {
 		if e.w.trySelect(e.op) {
 			q.remove(i)
-			q.mu.Unlock()
-			e.w.unpark()
-			return
+			return e, true
 		}
 	}
-	q.mu.Unlock()
+	return waitEntry[T]{}, false
 }
 
 // disconnect claims every waiter that can still be claimed and wakes it to
 // find the channel disconnected. Entries stay; their owners remove them.
-func (q *waitQueue) disconnect() {
+func (q *waitQueue[T]) disconnect() {
 	q.mu.Lock()
 	for _, e := range q.entries {
 		if e.w.trySelect(disconnected) {

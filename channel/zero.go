@@ -15,14 +15,7 @@ type zeroChan[T any] struct {
 	senders   []zeroEntry[T] // each cell holds the value to hand over
 	receivers []zeroEntry[T] // each cell is where the value goes
 	gone      bool
-	parked    sync.Pool // *zeroWaiter[T] for blocked plain sends and receives
-}
-
-// zeroWaiter is a waiter with the cell its value passes through, pooled as
-// one object so a blocked operation costs a single pool round trip.
-type zeroWaiter[T any] struct {
-	waiter
-	cell T
+	parked    parkPool[T]
 }
 
 type zeroEntry[T any] struct {
@@ -32,17 +25,17 @@ type zeroEntry[T any] struct {
 }
 
 func newZero[T any]() *zeroChan[T] {
-	c := &zeroChan[T]{}
-	c.parked.New = func() any { return &zeroWaiter[T]{waiter: waiter{wake: make(chan struct{}, 1)}} }
-	return c
+	return &zeroChan[T]{}
 }
 
 // claim takes the first waiter in q that is not self and can be claimed for
-// its operation, and removes it. self keeps a Select from pairing its own
+// its operation, and removes it; the caller completes the operation through
+// the cell, so it is marked done. self keeps a Select from pairing its own
 // send with its own receive. Callers hold mu.
 func claim[T any](q *[]zeroEntry[T], self *waiter) (zeroEntry[T], bool) {
 	for i, e := range *q {
 		if e.w != self && e.w.trySelect(e.op) {
+			e.w.done = true
 			*q = removeEntry(*q, i)
 			return e, true
 		}
@@ -121,14 +114,13 @@ func (c *zeroChan[T]) send(v T, wt wait) error {
 		c.mu.Unlock()
 		return err
 	}
-	zw := c.parked.Get().(*zeroWaiter[T])
-	zw.state.Store(waiting)
+	zw := c.parked.get()
 	zw.cell = v
 	c.senders = append(c.senders, zeroEntry[T]{&zw.waiter, opBase, &zw.cell})
 	c.mu.Unlock()
 
 	outcome := c.wait(&c.senders, zw, wt)
-	c.release(zw)
+	c.parked.put(zw)
 	return c.result(outcome, wt)
 }
 
@@ -145,14 +137,13 @@ func (c *zeroChan[T]) recv(wt wait) (T, error) {
 		c.mu.Unlock()
 		return zero, err
 	}
-	zw := c.parked.Get().(*zeroWaiter[T])
-	zw.state.Store(waiting)
+	zw := c.parked.get()
 	c.receivers = append(c.receivers, zeroEntry[T]{&zw.waiter, opBase, &zw.cell})
 	c.mu.Unlock()
 
 	outcome := c.wait(&c.receivers, zw, wt)
 	v := zw.cell
-	c.release(zw)
+	c.parked.put(zw)
 	if err := c.result(outcome, wt); err != nil {
 		return zero, err
 	}
@@ -173,7 +164,7 @@ func (c *zeroChan[T]) cannotWait(wt wait, tryErr error) error {
 }
 
 // wait parks zw, listed in q, and takes it off q if nobody claimed it.
-func (c *zeroChan[T]) wait(q *[]zeroEntry[T], zw *zeroWaiter[T], wt wait) uint32 {
+func (c *zeroChan[T]) wait(q *[]zeroEntry[T], zw *parked[T], wt wait) uint32 {
 	outcome := zw.park(wt)
 	if outcome != opBase {
 		c.mu.Lock()
@@ -181,13 +172,6 @@ func (c *zeroChan[T]) wait(q *[]zeroEntry[T], zw *zeroWaiter[T], wt wait) uint32
 		c.mu.Unlock()
 	}
 	return outcome
-}
-
-// release clears zw's cell, so the pool keeps no value alive, and pools it.
-func (c *zeroChan[T]) release(zw *zeroWaiter[T]) {
-	var zero T
-	zw.cell = zero
-	c.parked.Put(zw)
 }
 
 func (c *zeroChan[T]) result(outcome uint32, wt wait) error {
@@ -226,10 +210,9 @@ func (c *zeroChan[T]) unwatchRecv(w *waiter, op uint32) {
 	c.mu.Unlock()
 }
 
-func (c *zeroChan[T]) handsOff() bool { return true }
-func (c *zeroChan[T]) len() int       { return 0 }
-func (c *zeroChan[T]) capacity() int  { return 0 }
-func (c *zeroChan[T]) full() bool     { return true }
+func (c *zeroChan[T]) len() int      { return 0 }
+func (c *zeroChan[T]) capacity() int { return 0 }
+func (c *zeroChan[T]) full() bool    { return true }
 
 func (c *zeroChan[T]) disconnect() bool {
 	c.mu.Lock()
