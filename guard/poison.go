@@ -1,0 +1,64 @@
+package guard
+
+import (
+	"errors"
+	"fmt"
+	"sync/atomic"
+)
+
+// ErrPoisoned reports that a goroutine panicked while it held the write lock,
+// so the protected value may be half updated. Lock and RLock return it
+// together with a working guard; With and RWith return it instead of running
+// their function. A write guard's ClearPoison ends it.
+var ErrPoisoned = errors.New("guard: poisoned: a goroutine panicked while holding the lock")
+
+// poison records whether the lock is poisoned. err is what the lock
+// methods return; it is read and written only under the (write) lock, as a
+// plain field, which keeps Mutex.Lock within the compiler's inlining budget,
+// and that is most of its speed. flag says the same for IsPoisoned, which
+// needs no lock. pending carries a Mutex-level ClearPoison made while the
+// lock was held (Rust's idiom clears the poison while holding the guard a
+// poisoned lock gave) to the holder's unlock, which settles it.
+type poison struct {
+	err     error // nil or ErrPoisoned
+	flag    atomic.Bool
+	pending atomic.Bool
+}
+
+// set and clear run under the write lock.
+func (p *poison) set() {
+	p.err = ErrPoisoned
+	p.flag.Store(true)
+	p.pending.Store(false)
+}
+
+func (p *poison) clear() {
+	p.err = nil
+	p.flag.Store(false)
+	p.pending.Store(false)
+}
+
+// requestClear clears the poison for IsPoisoned at once, and for the lock
+// methods at the next settle.
+func (p *poison) requestClear() {
+	p.flag.Store(false)
+	p.pending.Store(true)
+}
+
+// settle applies a pending clear. It runs under the write lock, just before
+// the lock is released.
+func (p *poison) settle() {
+	if p.pending.Load() {
+		p.clear()
+	}
+}
+
+// misuse panics for a guard used without holding its lock. A panic already
+// in flight (recovered by a deferred Unlock) is named in the message, so that
+// it is not lost behind ours.
+func misuse(msg string, inFlight any) {
+	if inFlight != nil {
+		panic(fmt.Sprintf("%s (while panicking: %v)", msg, inFlight))
+	}
+	panic(msg)
+}
