@@ -1,6 +1,7 @@
 package guard_test
 
 import (
+	"github.com/baton-go/baton/channel"
 	"sync"
 	"testing"
 
@@ -107,8 +108,9 @@ func BenchmarkRWMutex(b *testing.B) {
 
 // BenchmarkCounter is the seed's comparison of shared memory and message
 // passing: 5 goroutines add to one counter, b.N increments in all. "mutex"
-// locks a guard.Mutex; "native_chan" sends to a goroutine that owns the
-// counter, over a native channel. A baton channel variant belongs beside it.
+// locks a guard.Mutex; "native_chan" and "baton_chan" send to a goroutine
+// that owns the counter, over a native channel or a baton one of the same
+// capacity.
 func BenchmarkCounter(b *testing.B) {
 	const workers = 5
 	split := func(n int) []int {
@@ -163,6 +165,36 @@ func BenchmarkCounter(b *testing.B) {
 		wg.Wait()
 		close(incs)
 		if n := <-total; n != b.N {
+			b.Fatalf("count %d, want %d", n, b.N)
+		}
+	})
+	b.Run("baton_chan", func(b *testing.B) {
+		b.ReportAllocs()
+		tx, rx := channel.Bounded[int](64)
+		total := make(chan int)
+		go func() {
+			n := 0
+			for d := range rx.All() { // ends when every sender is closed
+				n += d
+			}
+			total <- n
+		}()
+		var wg sync.WaitGroup
+		for _, k := range split(b.N) {
+			wg.Add(1)
+			go func(tx *channel.Sender[int]) {
+				defer wg.Done()
+				defer tx.Close()
+				for range k {
+					tx.Send(1)
+				}
+			}(tx.Clone())
+		}
+		tx.Close()
+		wg.Wait()
+		n := <-total
+		rx.Close()
+		if n != b.N {
 			b.Fatalf("count %d, want %d", n, b.N)
 		}
 	})
