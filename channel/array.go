@@ -82,7 +82,9 @@ func (c *arrayChan[T]) trySend(v T) status {
 			if c.tail.CompareAndSwap(tail, c.next(tail)) {
 				slot.value = v
 				slot.stamp.Store(tail + 1)
-				wakeReceiver[T](c)
+				if c.recvq.nonEmpty.Load() {
+					wakeReceiver[T](c)
+				}
 				return success
 			}
 			b.spin()
@@ -111,7 +113,9 @@ func (c *arrayChan[T]) tryRecv() (T, status) {
 				var zero T
 				slot.value = zero // let the collector have it
 				slot.stamp.Store(head + c.oneLap)
-				wakeSender[T](c)
+				if c.sendq.nonEmpty.Load() {
+					wakeSender[T](c)
+				}
 				return v, success
 			}
 			b.spin()
@@ -132,8 +136,22 @@ func (c *arrayChan[T]) tryRecv() (T, status) {
 	}
 }
 
-func (c *arrayChan[T]) send(v T, wt wait) error          { return sendPolled[T](c, v, wt) }
-func (c *arrayChan[T]) recv(wt wait) (T, error)          { return recvPolled[T](c, wt) }
+// send and recv try once directly before the shared blocking loops, which
+// reach the flavor through an interface: the common case pays no dispatch.
+func (c *arrayChan[T]) send(v T, wt wait) error {
+	if c.trySend(v) == success {
+		return nil
+	}
+	return sendPolled[T](c, v, wt)
+}
+
+func (c *arrayChan[T]) recv(wt wait) (T, error) {
+	if v, st := c.tryRecv(); st == success {
+		return v, nil
+	}
+	return recvPolled[T](c, wt)
+}
+
 func (c *arrayChan[T]) sendQueue() *waitQueue[T]         { return &c.sendq }
 func (c *arrayChan[T]) recvQueue() *waitQueue[T]         { return &c.recvq }
 func (c *arrayChan[T]) parkPool() *parkPool[T]           { return &c.parked }

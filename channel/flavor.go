@@ -135,7 +135,8 @@ func recvPolled[T any](f polled[T], wt wait) (T, error) {
 	}
 }
 
-// wakeSender is called after a value left the buffer: it claims the
+// wakeSender is called after a value left the buffer, when the send queue
+// looked non-empty (callers check nonEmpty inline first): it claims the
 // longest-waiting sender and, if there is room, sends that sender's value
 // for it, so the sender wakes with its work done.
 func wakeSender[T any](f polled[T]) {
@@ -145,7 +146,8 @@ func wakeSender[T any](f polled[T]) {
 	}
 }
 
-// wakeReceiver is called after a value entered the buffer: it claims the
+// wakeReceiver is called after a value entered the buffer, when the
+// receive queue looked non-empty: it claims the
 // longest-waiting receiver and, if a value is still there, receives it into
 // that receiver's cell.
 func wakeReceiver[T any](f polled[T]) {

@@ -99,7 +99,9 @@ func (c *listChan[T]) trySend(v T) status {
 			slot := &block.slots[offset]
 			slot.value = v
 			slot.written.Store(true)
-			wakeReceiver[T](c)
+			if c.recvq.nonEmpty.Load() {
+				wakeReceiver[T](c)
+			}
 			return success
 		}
 		b.spin()
@@ -163,7 +165,13 @@ func (c *listChan[T]) send(v T, wt wait) error {
 	return nil
 }
 
-func (c *listChan[T]) recv(wt wait) (T, error)  { return recvPolled[T](c, wt) }
+func (c *listChan[T]) recv(wt wait) (T, error) {
+	if v, st := c.tryRecv(); st == success { // see arrayChan.send
+		return v, nil
+	}
+	return recvPolled[T](c, wt)
+}
+
 func (c *listChan[T]) sendQueue() *waitQueue[T] { return nil } // senders never wait
 func (c *listChan[T]) recvQueue() *waitQueue[T] { return &c.recvq }
 func (c *listChan[T]) parkPool() *parkPool[T]   { return &c.parked }

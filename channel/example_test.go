@@ -1,0 +1,217 @@
+package channel_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/baton-go/baton/channel"
+)
+
+// A producer sends on its own goroutine; the consumer ranges over the
+// receiver until the producer closes its sender, like `for x in rx` in Rust.
+func ExampleUnbounded() {
+	tx, rx := channel.Unbounded[int]()
+
+	go func() {
+		defer tx.Close() // closing the last Sender ends the consumer's loop
+		for i := 1; i <= 5; i++ {
+			if err := tx.Send(i); err != nil {
+				panic(err)
+			}
+		}
+	}()
+
+	for v := range rx.All() {
+		fmt.Println("Received", v)
+	}
+	fmt.Println("Channel closed, consumer done")
+	// Output:
+	// Received 1
+	// Received 2
+	// Received 3
+	// Received 4
+	// Received 5
+	// Channel closed, consumer done
+}
+
+// Multiple producers, single consumer: each producer gets its own clone of
+// the sender and closes it when done. The channel disconnects when the last
+// clone is closed. Values from different producers interleave in any order,
+// so this example sorts them before printing.
+func ExampleSender_Clone() {
+	tx, rx := channel.Unbounded[int]()
+	for p := 1; p <= 3; p++ {
+		go func(tx *channel.Sender[int]) {
+			defer tx.Close()
+			for i := 1; i <= 2; i++ {
+				tx.Send(p*10 + i)
+			}
+		}(tx.Clone())
+	}
+	tx.Close() // the producers hold their own clones
+
+	var got []int
+	for v := range rx.All() {
+		got = append(got, v)
+	}
+	slices.Sort(got)
+	fmt.Println(got)
+	// Output: [11 12 21 22 31 32]
+}
+
+// A bounded channel holds at most its capacity. TrySend reports ErrFull
+// instead of waiting; Send waits until a receiver makes room.
+func ExampleBounded() {
+	tx, rx := channel.Bounded[string](2)
+	tx.Send("msg1")
+	tx.Send("msg2")
+	fmt.Println("full:", tx.IsFull())
+
+	err := tx.TrySend("msg3")
+	fmt.Println(errors.Is(err, channel.ErrFull))
+
+	sent := make(chan struct{})
+	go func() {
+		tx.Send("msg3") // blocks until the Recv below makes room
+		close(sent)
+	}()
+	first, _ := rx.Recv()
+	fmt.Println("Received", first)
+	<-sent
+	fmt.Println("Sent msg3; buffered:", rx.Len())
+	// Output:
+	// full: true
+	// true
+	// Received msg1
+	// Sent msg3; buffered: 2
+}
+
+// Select waits on several channels at once; WaitTimeout adds a timeout, like
+// crossbeam's select! with a default(duration) arm.
+func ExampleNewSelect() {
+	tx1, rx1 := channel.Bounded[int](1)
+	_, rx2 := channel.Bounded[string](1) // nobody sends on this one
+
+	sel := channel.NewSelect(
+		channel.OnRecv(rx1, func(v int, err error) { fmt.Println("rx1:", v) }),
+		channel.OnRecv(rx2, func(s string, err error) { fmt.Println("rx2:", s) }),
+	)
+
+	tx1.Send(42)
+	sel.WaitTimeout(time.Second) // rx1 is ready: its callback runs
+
+	if _, err := sel.WaitTimeout(10 * time.Millisecond); errors.Is(err, channel.ErrTimeout) {
+		fmt.Println("timeout")
+	}
+	// Output:
+	// rx1: 42
+	// timeout
+}
+
+// A case on After is another way to give a select a timeout.
+func ExampleSelect() {
+	_, rx := channel.Bounded[int](0) // nobody sends
+
+	channel.Select(
+		channel.OnRecv(rx, func(v int, err error) { fmt.Println("received", v) }),
+		channel.OnRecv(channel.After(10*time.Millisecond), func(time.Time, error) { fmt.Println("timed out") }),
+	)
+	// Output: timed out
+}
+
+// A send that fails hands the value back in a *SendError, so nothing is
+// lost. Here every receiver is gone.
+func ExampleSendError() {
+	tx, rx := channel.Unbounded[string]()
+	rx.Close()
+
+	err := tx.Send("hello")
+	fmt.Println(err)
+
+	var se *channel.SendError[string]
+	if errors.As(err, &se) {
+		fmt.Println("not sent:", se.Value)
+	}
+	fmt.Println(errors.Is(err, channel.ErrDisconnected))
+	// Output:
+	// send failed: channel: disconnected
+	// not sent: hello
+	// true
+}
+
+// RecvTimeout gives up after a while; once every sender is closed, and the
+// buffer is empty, it reports ErrDisconnected instead.
+func ExampleReceiver_RecvTimeout() {
+	tx, rx := channel.Bounded[int](1)
+
+	_, err := rx.RecvTimeout(10 * time.Millisecond)
+	fmt.Println(err)
+
+	tx.Send(7)
+	tx.Close()
+	v, err := rx.RecvTimeout(time.Second)
+	fmt.Println(v, err)
+
+	_, err = rx.RecvTimeout(time.Second)
+	fmt.Println(err)
+	// Output:
+	// channel: timed out
+	// 7 <nil>
+	// channel: disconnected
+}
+
+// All receives until the channel is disconnected: buffered values are still
+// delivered after the senders have gone.
+func ExampleReceiver_All() {
+	tx, rx := channel.Bounded[string](3)
+	tx.Send("a")
+	tx.Send("b")
+	tx.Send("c")
+	tx.Close()
+
+	for s := range rx.All() {
+		fmt.Print(s, " ")
+	}
+	fmt.Println()
+	// Output: a b c
+}
+
+// Drain takes only what is buffered now and never waits, even though the
+// sender is still open.
+func ExampleReceiver_Drain() {
+	tx, rx := channel.Unbounded[int]()
+	for i := range 4 {
+		tx.Send(i * i)
+	}
+
+	fmt.Println(slices.Collect(rx.Drain()))
+	fmt.Println("empty:", rx.IsEmpty(), "disconnected:", rx.IsDisconnected())
+	// Output:
+	// [0 1 4 9]
+	// empty: true disconnected: false
+}
+
+// After delivers the time once.
+func ExampleAfter() {
+	start := time.Now()
+	at, err := channel.After(10 * time.Millisecond).Recv()
+	fmt.Println(err, at.Sub(start) >= 10*time.Millisecond)
+	// Output: <nil> true
+}
+
+// Tick delivers the time every interval until its receiver is closed.
+func ExampleTick() {
+	ticks := channel.Tick(5 * time.Millisecond)
+	defer ticks.Close() // stops the ticker
+
+	for i := 1; i <= 3; i++ {
+		ticks.Recv()
+		fmt.Println("tick", i)
+	}
+	// Output:
+	// tick 1
+	// tick 2
+	// tick 3
+}
