@@ -28,8 +28,14 @@ type arrayChan[T any] struct {
 	oneLap  uint64 // 2 * markBit: one trip around the ring
 	markBit uint64 // smallest power of two above cap
 
+	// The wait queues are written only when goroutines block, but then
+	// often; their own lines keep that from evicting the fields above,
+	// which every operation reads.
+	_      cacheLinePad
 	sendq  waitQueue[T] // senders waiting for room, each with its value
+	_      cacheLinePad
 	recvq  waitQueue[T] // receivers waiting for a value
+	_      cacheLinePad
 	parked parkPool[T]
 }
 

@@ -25,6 +25,7 @@ type listChan[T any] struct {
 	_    cacheLinePad
 
 	recvq  waitQueue[T] // receivers waiting for a value; senders never wait
+	_      cacheLinePad
 	parked parkPool[T]
 }
 
