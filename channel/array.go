@@ -46,7 +46,9 @@ type arraySlot[T any] struct {
 
 // cacheLinePad keeps hot fields on lines of their own. 128 bytes, not 64,
 // because x86 prefetches cache lines in adjacent pairs.
-type cacheLinePad [128]byte
+type cacheLinePad [cacheLineSize]byte
+
+const cacheLineSize = 128
 
 func newArray[T any](n int) *arrayChan[T] {
 	markBit := uint64(1)

@@ -193,15 +193,27 @@ type waitEntry[T any] struct {
 // then loads nonEmpty. Both are sequentially consistent atomics, so at least
 // one of them sees the other.
 type waitQueue[T any] struct {
-	nonEmpty atomic.Bool // any entries; read without the lock on the hot path
+	// nonEmpty is read by every send or receive, so it sits apart from the
+	// lock and the entries, which blocked goroutines write, and it is
+	// written only when it changes: a line that stays unmodified is read
+	// from each core's own cache.
+	nonEmpty atomic.Bool
+	_        [cacheLineSize - 4]byte
 	mu       sync.Mutex
 	entries  []waitEntry[T]
+}
+
+// setNonEmpty records whether the queue has entries. Callers hold mu.
+func (q *waitQueue[T]) setNonEmpty(v bool) {
+	if q.nonEmpty.Load() != v {
+		q.nonEmpty.Store(v)
+	}
 }
 
 func (q *waitQueue[T]) register(w *waiter, op uint32, cell *T) {
 	q.mu.Lock()
 	q.entries = append(q.entries, waitEntry[T]{w, op, cell})
-	q.nonEmpty.Store(true)
+	q.setNonEmpty(true)
 	q.mu.Unlock()
 }
 
@@ -222,7 +234,7 @@ func (q *waitQueue[T]) remove(i int) {
 	copy(q.entries[i:], q.entries[i+1:])
 	q.entries[n-1] = waitEntry[T]{}
 	q.entries = q.entries[:n-1]
-	q.nonEmpty.Store(n > 1)
+	q.setNonEmpty(n > 1)
 }
 
 // claim claims the longest-waiting waiter that can still be claimed and
