@@ -329,3 +329,31 @@ func TestSelectAllocatesNothing(t *testing.T) {
 		t.Fatalf("%v allocations per Wait, want 0", allocs)
 	}
 }
+
+// A Selector over thousands of cases works, and finds the one that is ready.
+func TestSelectThousandsOfCases(t *testing.T) {
+	const n = 3000
+	txs := make([]*channel.Sender[int], n)
+	sel := channel.NewSelect()
+	got := -1
+	for i := range n {
+		tx, rx := channel.Bounded[int](i % 2) // rendezvous and buffered mixed
+		defer tx.Close()
+		defer rx.Close()
+		txs[i] = tx
+		sel.Add(channel.OnRecv(rx, func(v int, err error) {
+			if err != nil {
+				t.Error(err)
+			}
+			got = v
+		}))
+	}
+	for _, i := range []int{0, 1, n / 2, n - 1} {
+		go func() { txs[i].Send(i) }()
+		var idx int
+		within(t, "Wait", func() { idx = sel.Wait() })
+		if idx != i || got != i {
+			t.Fatalf("Wait = %d with %d, want %d", idx, got, i)
+		}
+	}
+}
