@@ -28,13 +28,14 @@ func newZero[T any]() *zeroChan[T] {
 	return &zeroChan[T]{}
 }
 
-// claim takes the first waiter in q that is not self and can be claimed for
-// its operation, and removes it; the caller completes the operation through
-// the cell, so it is marked done. self keeps a Select from pairing its own
-// send with its own receive. Callers hold mu.
-func claim[T any](q *[]zeroEntry[T], self *waiter) (zeroEntry[T], bool) {
+// claim takes the first waiter in q that can be claimed for its operation,
+// and removes it; the caller completes the operation through the cell, so it
+// is marked done. Callers hold mu. (A Select never meets its own entries
+// here: it tries its cases before it registers any, and claimable keeps its
+// registration from reporting its own opposite case as ready.)
+func claim[T any](q *[]zeroEntry[T]) (zeroEntry[T], bool) {
 	for i, e := range *q {
-		if e.w != self && e.w.trySelect(e.op) {
+		if e.w.trySelect(e.op) {
 			e.w.done = true
 			*q = removeEntry(*q, i)
 			return e, true
@@ -69,42 +70,29 @@ func unlist[T any](q *[]zeroEntry[T], w *waiter, op uint32) {
 	}
 }
 
-func (c *zeroChan[T]) trySend(v T) status {
-	c.mu.Lock()
-	if r, ok := claim(&c.receivers, nil); ok {
-		*r.cell = v
-		c.mu.Unlock()
-		r.w.unpark()
+// trySend and tryRecv are the non-blocking forms of send and recv, in the
+// shape Select and the timers use.
+func (c *zeroChan[T]) trySend(v T) status { return statusOf(c.send(v, wait{})) }
+
+func (c *zeroChan[T]) tryRecv() (T, status) {
+	v, err := c.recv(wait{})
+	return v, statusOf(err)
+}
+
+// statusOf maps the error of a non-blocking operation back to its status.
+func statusOf(err error) status {
+	switch err {
+	case nil:
 		return success
-	}
-	disc := c.gone
-	c.mu.Unlock()
-	if disc {
+	case ErrDisconnected:
 		return gone
 	}
 	return wouldBlock
 }
 
-func (c *zeroChan[T]) tryRecv() (T, status) {
-	c.mu.Lock()
-	if s, ok := claim(&c.senders, nil); ok {
-		v := *s.cell
-		c.mu.Unlock()
-		s.w.unpark()
-		return v, success
-	}
-	disc := c.gone
-	c.mu.Unlock()
-	var zero T
-	if disc {
-		return zero, gone
-	}
-	return zero, wouldBlock
-}
-
 func (c *zeroChan[T]) send(v T, wt wait) error {
 	c.mu.Lock()
-	if r, ok := claim(&c.receivers, nil); ok {
+	if r, ok := claim(&c.receivers); ok {
 		*r.cell = v
 		c.mu.Unlock()
 		r.w.unpark()
@@ -127,7 +115,7 @@ func (c *zeroChan[T]) send(v T, wt wait) error {
 func (c *zeroChan[T]) recv(wt wait) (T, error) {
 	var zero T
 	c.mu.Lock()
-	if s, ok := claim(&c.senders, nil); ok {
+	if s, ok := claim(&c.senders); ok {
 		v := *s.cell
 		c.mu.Unlock()
 		s.w.unpark()
