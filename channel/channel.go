@@ -5,15 +5,24 @@ import (
 	"iter"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
+
+// maxArrayBytes bounds a bounded channel's buffer well inside what positions
+// can count (see arrayChan) and what any machine can allocate.
+const maxArrayBytes = 1 << 48
 
 // Bounded returns the two ends of a channel that buffers up to n values.
 // With n == 0 it is a rendezvous channel: each send waits for a receive and
-// hands its value over directly. A negative n panics, as make does.
+// hands its value over directly. The buffer is allocated up front, as make
+// does for a buffered channel. A negative n panics, as make does, and so does
+// an n whose buffer could not be addressed.
 func Bounded[T any](n int) (*Sender[T], *Receiver[T]) {
 	switch {
 	case n < 0:
 		panic("channel: negative capacity passed to Bounded")
+	case uint64(n) > maxArrayBytes/uint64(unsafe.Sizeof(arraySlot[T]{})):
+		panic("channel: capacity passed to Bounded is too large")
 	case n == 0:
 		return handles[T](newZero[T]())
 	}

@@ -3,6 +3,7 @@ package channel_test
 import (
 	"context"
 	"errors"
+	"math"
 	"runtime"
 	"strings"
 	"sync"
@@ -540,4 +541,14 @@ func TestSteadyStateAllocatesNothing(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestBoundedTooLargePanics(t *testing.T) {
+	defer func() {
+		r := recover()
+		if s, _ := r.(string); !strings.Contains(s, "too large") {
+			t.Fatalf("recover() = %v, want a panic about a capacity too large", r)
+		}
+	}()
+	channel.Bounded[int](math.MaxInt)
 }
