@@ -44,12 +44,6 @@ type arraySlot[T any] struct {
 	value T
 }
 
-// cacheLinePad keeps hot fields on lines of their own. 128 bytes, not 64,
-// because x86 prefetches cache lines in adjacent pairs.
-type cacheLinePad [cacheLineSize]byte
-
-const cacheLineSize = 128
-
 func newArray[T any](n int) *arrayChan[T] {
 	markBit := uint64(1)
 	for markBit < uint64(n)+1 {

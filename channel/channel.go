@@ -265,26 +265,3 @@ func (r *Receiver[T]) IsEmpty() bool { return r.c.f.len() == 0 }
 
 // IsFull reports whether a send would have to wait for room.
 func (r *Receiver[T]) IsFull() bool { return r.c.f.full() }
-
-// timeoutWait and deadlineWait turn a time limit already reached into a
-// single non-blocking attempt whose failure reads as a timeout.
-func timeoutWait(d time.Duration) wait {
-	if d <= 0 {
-		return wait{late: true}
-	}
-	return wait{block: true, deadline: time.Now().Add(d)}
-}
-
-func deadlineWait(t time.Time) wait {
-	if !t.After(time.Now()) {
-		return wait{late: true}
-	}
-	return wait{block: true, deadline: t}
-}
-
-func contextWait(ctx context.Context) wait {
-	if ctx == nil {
-		panic("channel: nil Context")
-	}
-	return wait{block: true, ctx: ctx}
-}
