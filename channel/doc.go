@@ -1,0 +1,70 @@
+// Package channel provides channels with crossbeam-channel's semantics, in
+// Go's idioms, and a select over any number of cases chosen at run time.
+//
+// A channel has two kinds of handle: Senders and Receivers. Both are safe for
+// use by many goroutines at once, and Clone gives another handle to the same
+// side, so a channel is multi-producer and multi-consumer. Every value sent is
+// received exactly once, in the order it was sent, or handed back to the
+// sender inside a *SendError: nothing is lost.
+//
+//	tx, rx := channel.Bounded[int](8)  // 0 would be a rendezvous channel
+//	tx, rx := channel.Unbounded[int]() // a send never waits
+//
+// # Disconnection
+//
+// A Go channel is closed by its sender, and a sender cannot learn that
+// every receiver has gone. Here each side closes its own handles:
+//
+//   - once every Sender is closed, receivers still get what is buffered,
+//     then ErrDisconnected; ranging over Receiver.All ends there;
+//   - once every Receiver is closed, sends fail with ErrDisconnected, blocked
+//     senders wake, and what was buffered is dropped so that the garbage
+//     collector can have it.
+//
+// Close is idempotent and safe from any goroutine. An operation on a handle
+// that was itself closed fails with ErrClosed, without blocking.
+//
+// # Operations and errors
+//
+// Each operation comes in five forms: Send blocks; TrySend never blocks and
+// fails with ErrFull; SendTimeout and SendDeadline give up with ErrTimeout;
+// SendContext gives up with the context's error (errors.Is(err, ctx.Err())
+// holds). Receives mirror them, with ErrEmpty for TryRecv. A zero or negative
+// timeout, or a deadline already past, makes a single attempt, like the Try
+// form, and fails with ErrTimeout. A context already done fails at once and
+// has no effect.
+//
+// Failed sends return a *SendError[T] holding the value; receives return the
+// sentinel (or the context's error) itself.
+//
+// # Select
+//
+// NewSelect builds a Selector from cases made by OnRecv, OnSend and
+// OnSendFrom, over channels of any types; cases can be added and removed
+// between waits. Wait completes one case, runs its callback and returns its
+// index; Try, WaitTimeout and WaitContext are its other forms. Among ready
+// cases the choice is random. A case on a disconnected channel, or a closed
+// handle, is ready and reports the error. Reused in a loop, a Selector
+// allocates nothing.
+//
+// After, Tick and Never are receivers too, so a timeout is just another case.
+//
+// # Bad input
+//
+// A negative capacity panics, as make does, and so does one too large to
+// address. A nil context panics, as it does in the standard library. A nil
+// handle passed to OnRecv, OnSend or OnSendFrom panics when the case is built.
+// Methods on a nil handle panic.
+//
+// # How it works
+//
+// There is one file per flavor, after crossbeam-channel: array.go (bounded: a
+// ring of slots with sequence stamps, lock-free), list.go (unbounded: linked
+// blocks of slots, lock-free), zero.go (rendezvous: direct hand-off under a
+// lock) and timer.go. A goroutine that must wait spins briefly, then parks on
+// a waiter of its own (waiter.go) registered in the channel's wait queue
+// (queue.go); the peer that wakes it also completes its operation, as Go's
+// runtime does. A Selector registers one waiter on every case, and the first
+// case to fire claims it with a compare-and-swap. A parked goroutine uses no
+// CPU. Nothing reaches into the runtime with go:linkname.
+package channel
