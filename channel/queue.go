@@ -62,7 +62,9 @@ func (q *waitQueue[T]) unregister(w *waiter, op uint32) {
 // remove deletes entry i, keeping the rest in arrival order. Callers hold mu.
 func (q *waitQueue[T]) remove(i int) {
 	n := len(q.entries)
-	copy(q.entries[i:], q.entries[i+1:])
+	if i < n-1 {
+		copy(q.entries[i:], q.entries[i+1:])
+	}
 	q.entries[n-1] = waitEntry[T]{}
 	q.entries = q.entries[:n-1]
 	q.setNonEmpty(n > 1)

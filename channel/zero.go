@@ -56,7 +56,9 @@ func claimable[T any](q []zeroEntry[T], self *waiter) bool {
 
 func removeEntry[T any](q []zeroEntry[T], i int) []zeroEntry[T] {
 	n := len(q)
-	copy(q[i:], q[i+1:])
+	if i < n-1 { // the common case, the only entry, needs no copy
+		copy(q[i:], q[i+1:])
+	}
 	q[n-1] = zeroEntry[T]{}
 	return q[:n-1]
 }
