@@ -188,16 +188,8 @@ func ssHub(t *testing.T, NA int) {
 		}
 	}
 	bad := 0
-	for i := range NA {
-		for s := range MA {
-			la.expect(t, i, s, 1, "input", &bad)
-		}
-	}
-	for k := range K {
-		for s := range MH {
-			lb.expect(t, k, s, 1, "hub output", &bad)
-		}
-	}
+	la.expectAll(t, "input", &bad)
+	lb.expectAll(t, "hub output", &bad)
 }
 
 // TestSelectStressBoth is crossbeam's select_both: G goroutines each select
@@ -302,11 +294,7 @@ func TestSelectStressBoth(t *testing.T) {
 				}
 			}
 			bad := 0
-			for g := range tc.G {
-				for s := range M {
-					l.expect(t, g, s, 1, "sent once", &bad)
-				}
-			}
+			l.expectAll(t, "sent once", &bad)
 		})
 	}
 }
@@ -519,10 +507,6 @@ func TestSelectStressDynamic(t *testing.T) {
 		sunk.addUnordered(t, log)
 	}
 	bad := 0
-	for i := range N {
-		for s := range M {
-			relayed.expect(t, i, s, 1, "relayed", &bad)
-			sunk.expect(t, i, s, 1, "reached the sink", &bad)
-		}
-	}
+	relayed.expectAll(t, "relayed", &bad)
+	sunk.expectAll(t, "reached the sink", &bad)
 }

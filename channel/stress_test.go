@@ -124,6 +124,17 @@ func (l *stLedger) expect(t *testing.T, p, s, want int, why string, bad *int) {
 	}
 }
 
+// expectAll checks that every value of every producer was received exactly
+// once, sharing bad with expect.
+func (l *stLedger) expectAll(t *testing.T, why string, bad *int) {
+	t.Helper()
+	for p := range l.P {
+		for s := range l.M {
+			l.expect(t, p, s, 1, why, bad)
+		}
+	}
+}
+
 // TestStressMPMC runs P producers and C consumers on every flavor. The
 // producers send with Send, TrySend or SendTimeout (retrying until the value
 // is in), each on its own clone, which it swaps for a fresh clone now and
@@ -235,11 +246,7 @@ func TestStressMPMC(t *testing.T) {
 				l.add(t, c, log)
 			}
 			bad := 0
-			for p := range P {
-				for s := range M {
-					l.expect(t, p, s, 1, "sent once", &bad)
-				}
-			}
+			l.expectAll(t, "sent once", &bad)
 		})
 	}
 }
@@ -599,11 +606,7 @@ func TestStressCloseSendersWhileReceiving(t *testing.T) {
 					l.add(t, c, log)
 				}
 				bad := 0
-				for p := range P {
-					for s := range M {
-						l.expect(t, p, s, 1, "sent once", &bad)
-					}
-				}
+				l.expectAll(t, "sent once", &bad)
 				if t.Failed() {
 					t.Fatalf("round %d failed", round)
 				}
