@@ -132,8 +132,39 @@ func readBaseline(path, suiteName string) (*suite.Results, error) {
 	return base, nil
 }
 
-// runBench is `baton bench`.
+// benchLayer is `baton bench <layer>`: a benchmark of one of baton's
+// layers (pool, pipeline, jetstream) against its peers.
+type benchLayer struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+}
+
+// benchLayers lists the layers `baton bench` dispatches to by its first
+// argument. Each layer registers itself from its own file with
+// registerBenchLayer.
+var benchLayers []benchLayer
+
+// registerBenchLayer adds `baton bench <name>`.
+func registerBenchLayer(l benchLayer) {
+	for _, have := range benchLayers {
+		if have.name == l.name {
+			panic("baton: bench layer " + l.name + " registered twice")
+		}
+	}
+	benchLayers = append(benchLayers, l)
+}
+
+// runBench is `baton bench`, or `baton bench <layer>` when its first
+// argument names a layer.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		for _, l := range benchLayers {
+			if args[0] == l.name {
+				return l.run(ctx, args[1:], stdout, stderr)
+			}
+		}
+	}
 	o, err := parseBench(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK

@@ -36,10 +36,21 @@ type command struct {
 	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
 }
 
-// commands lists the subcommands in the order of the help. `tour` will
-// join bench here.
+// commands lists the subcommands in the order of the help. Each command
+// other than bench registers itself from its own file with register.
 var commands = []command{
 	{"bench", "run crossbeam-channel's benchmark suite for baton and native channels, or a peer comparison (--peers)", runBench},
+}
+
+// register adds a subcommand; it is called from the init of the file that
+// implements the command, so each command lives in files of its own.
+func register(c command) {
+	for _, have := range commands {
+		if have.name == c.name {
+			panic("baton: command " + c.name + " registered twice")
+		}
+	}
+	commands = append(commands, c)
 }
 
 func main() {
