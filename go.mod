@@ -1,6 +1,6 @@
 module github.com/baton-go/baton
 
-go 1.24
+go 1.25.0
 
 require go.uber.org/goleak v1.3.0
 

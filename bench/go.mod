@@ -1,6 +1,6 @@
 module github.com/baton-go/baton/bench
 
-go 1.24.0
+go 1.25.0
 
 require (
 	github.com/Workiva/go-datastructures v1.1.7

@@ -1,6 +1,6 @@
 module github.com/baton-go/baton/cmd/baton
 
-go 1.24.0
+go 1.25.0
 
 require (
 	github.com/baton-go/baton/bench v0.0.0
