@@ -1,0 +1,41 @@
+package pipeline
+
+import (
+	"fmt"
+)
+
+// StageError is the error a sink returns for a failure inside the pipeline:
+// it names the stage, so that a failure in a graph of ten stages points at
+// one of them, and keeps the cause for errors.Is and errors.As.
+//
+// A panic in a callback arrives as a StageError whose Err is a
+// *task.PanicError holding the panic value and the stack of the goroutine
+// that panicked; a callback that calls runtime.Goexit (as t.FailNow does)
+// arrives with Err set to task.ErrGoexit.
+type StageError struct {
+	// Stage is the stage's name: the one given with Name, or the default
+	// "kind#depth", such as "map#1" for a Map right after its source.
+	Stage string
+	// Index is the position of the failing item in the stage's input,
+	// counted from 0, or -1 when the failure concerns no single item (a
+	// source that cannot read, a Goexit). Sources, single-worker stages
+	// and Ordered stages number items exactly in input order. An unordered
+	// stage with several workers numbers them in the order its workers took
+	// them, so two items taken at the same instant may swap numbers.
+	Index int64
+	// Err is the cause: what the callback returned, a *task.PanicError, or
+	// the error of the source's receiver.
+	Err error
+}
+
+// Error reads "pipeline: stage map#1, item 41: cause".
+func (e *StageError) Error() string {
+	if e.Index < 0 {
+		return fmt.Sprintf("pipeline: stage %s: %v", e.Stage, e.Err)
+	}
+	return fmt.Sprintf("pipeline: stage %s, item %d: %v", e.Stage, e.Index, e.Err)
+}
+
+// Unwrap gives the cause, so errors.Is(err, io.EOF) or
+// errors.As(err, &panicErr) see through the stage.
+func (e *StageError) Unwrap() error { return e.Err }

@@ -1,0 +1,137 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"iter"
+
+	"github.com/baton-go/baton/channel"
+)
+
+// Receiver is anything a stream can read from: a baton *channel.Receiver,
+// and later a JetStream receiver. RecvContext must return
+// channel.ErrDisconnected (or channel.ErrClosed) when no more values will
+// come, and the ctx's error when ctx ends. If the receiver also implements
+// AckReceiver, FromReceiver settles each message as AckReceiver describes.
+type Receiver[T any] interface {
+	RecvContext(ctx context.Context) (T, error)
+}
+
+// From returns a stream of the values of seq, in order. seq is iterated on
+// the source's own goroutine, once, when a sink runs the stream; iteration
+// stops early, as with a break, when the pipeline stops. A panic inside seq
+// fails the source's stage like a callback's panic.
+//
+// Options: Buffer and Name. A nil seq panics.
+func From[T any](seq iter.Seq[T], opts ...Option) *Stream[T] {
+	if seq == nil {
+		panic("pipeline: From(seq) needs a non-nil seq")
+	}
+	c := options("From", opts, "Buffer", "Name")
+	name := stageName(c, "from", 0)
+	return &Stream[T]{kind: "From", build: func(r *run) *channel.Receiver[item[T]] {
+		tx, rx := newChan[T](r, c.buffer)
+		st := r.stats(name, 1)
+		r.spawn(name, func(ctx context.Context) {
+			defer tx.Close()
+			for v := range seq {
+				if !sendItem(ctx, r, tx, st, item[T]{v: v}) {
+					return
+				}
+			}
+		})
+		return rx
+	}}
+}
+
+// FromReceiver returns a stream of the values received from rx until it
+// reports channel.ErrDisconnected or channel.ErrClosed. Any other error from
+// rx (other than the pipeline's own context ending) fails the source's stage
+// with a *StageError whose Index is the number of values received before it,
+// and the source stops, even with CollectErrors: a receiver that failed once
+// is not retried. The stream does not close rx; its owner does.
+//
+// If rx also implements AckReceiver[T], FromReceiver receives with RecvAck
+// and settles every message exactly once, as AckReceiver describes.
+//
+// Options: Buffer and Name. A nil rx panics.
+func FromReceiver[T any](rx Receiver[T], opts ...Option) *Stream[T] {
+	if rx == nil {
+		panic("pipeline: FromReceiver(rx) needs a non-nil rx")
+	}
+	c := options("FromReceiver", opts, "Buffer", "Name")
+	name := stageName(c, "receiver", 0)
+	ar, _ := rx.(AckReceiver[T])
+	return &Stream[T]{kind: "FromReceiver", build: func(r *run) *channel.Receiver[item[T]] {
+		tx, out := newChan[T](r, c.buffer)
+		st := r.stats(name, 1)
+		r.spawn(name, func(ctx context.Context) {
+			defer tx.Close()
+			for idx := int64(0); ; idx++ {
+				var it item[T]
+				var err error
+				if ar != nil {
+					var settle func(error)
+					it.v, settle, err = ar.RecvAck(ctx)
+					if err == nil && settle != nil {
+						it.ack = newAck(settle)
+					}
+				} else {
+					it.v, err = rx.RecvContext(ctx)
+				}
+				switch {
+				case err == nil:
+				case errors.Is(err, channel.ErrDisconnected) || errors.Is(err, channel.ErrClosed):
+					return
+				case ctx.Err() != nil:
+					r.stopped.Store(true)
+					return
+				default:
+					st.failed()
+					r.fail(&StageError{Stage: name, Index: idx, Err: err})
+					return
+				}
+				if st != nil {
+					st.in.Add(1)
+				}
+				if !sendItem(ctx, r, tx, st, it) {
+					return
+				}
+			}
+		})
+		return out
+	}}
+}
+
+// FromChan returns a stream of the values received from ch until it is
+// closed. The stream never closes ch. Options: Buffer and Name. A nil ch
+// panics: it would block forever.
+func FromChan[T any](ch <-chan T, opts ...Option) *Stream[T] {
+	if ch == nil {
+		panic("pipeline: FromChan(ch) needs a non-nil ch")
+	}
+	c := options("FromChan", opts, "Buffer", "Name")
+	name := stageName(c, "chan", 0)
+	return &Stream[T]{kind: "FromChan", build: func(r *run) *channel.Receiver[item[T]] {
+		tx, rx := newChan[T](r, c.buffer)
+		st := r.stats(name, 1)
+		r.spawn(name, func(ctx context.Context) {
+			defer tx.Close()
+			for {
+				select {
+				case v, ok := <-ch:
+					if !ok {
+						return
+					}
+					if !sendItem(ctx, r, tx, st, item[T]{v: v}) {
+						return
+					}
+				case <-ctx.Done():
+					r.stopped.Store(true)
+					return
+				}
+			}
+		})
+		return rx
+	}}
+}

@@ -1,0 +1,113 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+
+	"github.com/baton-go/baton/channel"
+)
+
+// Stream is a description of a flow of values of type T: where they come
+// from and the stages they pass through. Building a Stream starts nothing;
+// a sink (Collect, ForEach, Reduce, All, Run) starts every stage behind it,
+// and returns only when all of them have exited.
+//
+// A Stream feeds exactly one consumer. The stages between a source and its
+// sink form a chain of bounded channels, and a value read by one consumer is
+// gone for any other, so a second consumer would silently see a random half
+// of the items. Building a second consumer of the same Stream therefore
+// panics; Broadcast gives several consumers every item, and Split or
+// Partition share the items among them. A Stream also runs once: after its
+// sink returned, build the description again to run it again.
+type Stream[T any] struct {
+	kind  string // the API that made it, for messages
+	depth int    // stages between it and its furthest source; for default names
+	build func(r *run) *channel.Receiver[item[T]]
+	used  atomic.Bool
+}
+
+// item is the envelope in which a value travels between stages. It is
+// passed by value through the channels, so a stage whose callback does not
+// allocate moves an item without allocating. ack is nil unless the value
+// came from an AckReceiver.
+type item[T any] struct {
+	v   T
+	ack *ack
+}
+
+// claim marks s as consumed by the consumer being built, or panics if
+// another consumer had it first.
+func (s *Stream[T]) claim(by string) {
+	if s == nil {
+		panic(fmt.Sprintf("pipeline: nil Stream passed to %s", by))
+	}
+	if s.used.Swap(true) {
+		panic(fmt.Sprintf("pipeline: %s: this stream (made by %s) already has a consumer; "+
+			"a Stream feeds exactly one consumer, so use Broadcast to give every item to several consumers, "+
+			"or Split or Partition to share the items among them", by, s.kind))
+	}
+}
+
+// stageName is the name a stage gets unless Name sets one.
+func stageName(c config, kind string, depth int) string {
+	if c.name != "" {
+		return c.name
+	}
+	return fmt.Sprintf("%s#%d", kind, depth)
+}
+
+// newChan makes the channel between two stages and registers it, so that
+// when the run ends the items left in it are settled with the reason the
+// pipeline stopped.
+func newChan[T any](r *run, n int) (*channel.Sender[item[T]], *channel.Receiver[item[T]]) {
+	tx, rx := channel.Bounded[item[T]](n)
+	r.cleanups = append(r.cleanups, func(cause error) {
+		for it := range rx.Drain() {
+			it.ack.fail(cause)
+		}
+	})
+	return tx, rx
+}
+
+// recvItem receives the next item. With a monitor it counts the item and,
+// only when the input is empty, times the wait, so the steady state reads
+// no clock.
+func recvItem[T any](ctx context.Context, rx *channel.Receiver[item[T]], st *stageStats) (item[T], error) {
+	if st == nil {
+		return rx.RecvContext(ctx)
+	}
+	it, err := rx.TryRecv()
+	if err == channel.ErrEmpty {
+		t := st.now()
+		it, err = rx.RecvContext(ctx)
+		st.blockedIn.Add(int64(st.since(t)))
+	}
+	if err == nil {
+		st.in.Add(1)
+	}
+	return it, err
+}
+
+// sendItem sends it, waiting while the output is full. If the pipeline
+// stops first, it settles the item's message with the reason, records that
+// the run was cut short, and reports false.
+func sendItem[T any](ctx context.Context, r *run, tx *channel.Sender[item[T]], st *stageStats, it item[T]) bool {
+	var err error
+	if st != nil && tx.IsFull() {
+		t := st.now()
+		err = tx.SendContext(ctx, it)
+		st.blockedOut.Add(int64(st.since(t)))
+	} else {
+		err = tx.SendContext(ctx, it)
+	}
+	if err != nil {
+		it.ack.fail(r.cause())
+		r.stopped.Store(true)
+		return false
+	}
+	if st != nil {
+		st.out.Add(1)
+	}
+	return true
+}
