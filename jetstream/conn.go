@@ -1,0 +1,175 @@
+package jetstream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Conn is a connection to a NATS server with JetStream, and, when Connect
+// was given no URL, the embedded server behind it. It is safe for use by
+// many goroutines; channels made on it share it.
+type Conn struct {
+	nc  *nats.Conn
+	js  jetstream.JetStream
+	srv *Server // the embedded server Close stops, or nil
+	url string
+}
+
+// ConnectOption configures Connect.
+type ConnectOption func(*connectConfig)
+
+type connectConfig struct {
+	storeDir string
+	server   ServerConfig
+	nats     []nats.Option
+}
+
+// WithStoreDir sets the store directory of the embedded server that Connect
+// starts for an empty URL. By default it is a temporary directory removed
+// by Close, so nothing survives the process; a fixed directory keeps the
+// streams for the next run. It is ignored when a URL is given.
+func WithStoreDir(dir string) ConnectOption {
+	return func(c *connectConfig) { c.server.StoreDir = dir }
+}
+
+// WithServer sets the whole configuration of the embedded server that
+// Connect starts for an empty URL (a fixed port, a payload limit, users).
+func WithServer(cfg ServerConfig) ConnectOption {
+	return func(c *connectConfig) { c.server = cfg }
+}
+
+// WithNATSOptions passes options to nats.go's Connect unchanged: this is
+// how credentials (nats.UserCredentials, nats.UserInfo, nats.Token), NKeys
+// (nats.Nkey) and TLS (nats.Secure, nats.RootCAs, nats.ClientCert) reach
+// the server. They apply after baton's defaults, so they can override them.
+func WithNATSOptions(opts ...nats.Option) ConnectOption {
+	return func(c *connectConfig) { c.nats = append(c.nats, opts...) }
+}
+
+// Connect connects to NATS JetStream.
+//
+// An empty url starts an embedded nats-server on 127.0.0.1 with JetStream
+// (see WithStoreDir and WithServer) and connects to it; Close stops it. Any
+// other url is a server URL or a comma-separated list of them
+// ("nats://a:4222,nats://b:4222"): the client connects to one and fails
+// over to the others.
+//
+// The connection reconnects forever after a server restart or a failover,
+// so a send or receive that is waiting resumes when the server is back;
+// pass nats.MaxReconnects through WithNATSOptions to change that.
+//
+// A server that cannot be reached fails Connect within ctx's deadline (or
+// 5s without one) with an error naming the URL; refused credentials fail
+// with an error saying so that wraps nats.ErrAuthorization. A nil ctx
+// panics.
+func Connect(ctx context.Context, url string, opts ...ConnectOption) (*Conn, error) {
+	if ctx == nil {
+		panic("jetstream: Connect: nil ctx")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("jetstream: connect %s: %w", displayURL(url), err)
+	}
+	var cfg connectConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	c := &Conn{}
+	if url == "" {
+		srv, err := StartServer(cfg.server)
+		if err != nil {
+			return nil, err
+		}
+		c.srv = srv
+		url = srv.URL()
+	}
+	c.url = url
+	timeout := 5 * time.Second
+	if d, ok := ctx.Deadline(); ok {
+		timeout = time.Until(d)
+		if timeout <= 0 {
+			c.stopServer()
+			return nil, fmt.Errorf("jetstream: connect %s: %w", url, context.DeadlineExceeded)
+		}
+	}
+	nopts := []nats.Option{
+		nats.Name("baton"),
+		nats.Timeout(timeout),
+		nats.MaxReconnects(-1),
+		nats.ReconnectWait(100 * time.Millisecond),
+		nats.ReconnectJitter(50*time.Millisecond, 50*time.Millisecond),
+		// Publishes made while reconnecting wait in this buffer and go out
+		// after the reconnect; a send that times out meanwhile is retried
+		// with the same message ID, so the server keeps one copy.
+		nats.ReconnectBufSize(8 << 20),
+		nats.NoCallbacksAfterClientClose(),
+	}
+	nopts = append(nopts, cfg.nats...)
+	nc, err := nats.Connect(url, nopts...)
+	if err != nil {
+		c.stopServer()
+		if errors.Is(err, nats.ErrAuthorization) || strings.Contains(strings.ToLower(err.Error()), "authorization") ||
+			strings.Contains(strings.ToLower(err.Error()), "authentication") {
+			return nil, fmt.Errorf("jetstream: connect %s: the server refused the credentials: %w", url, err)
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("jetstream: connect %s: %w (%w)", url, ctx.Err(), err)
+		}
+		return nil, fmt.Errorf("jetstream: connect %s: %w", url, err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		c.stopServer()
+		return nil, fmt.Errorf("jetstream: connect %s: %w", url, err)
+	}
+	c.nc, c.js = nc, js
+	return c, nil
+}
+
+// URL is the URL Connect was given, or the embedded server's URL.
+func (c *Conn) URL() string { return c.url }
+
+// NATS returns the underlying nats.go connection, for what baton does not
+// wrap.
+func (c *Conn) NATS() *nats.Conn { return c.nc }
+
+// JetStream returns the nats.go JetStream context the channels use.
+func (c *Conn) JetStream() jetstream.JetStream { return c.js }
+
+// Server returns the embedded server, or nil when Connect was given a URL.
+func (c *Conn) Server() *Server { return c.srv }
+
+// Close flushes what was published, closes the connection and stops the
+// embedded server, if any. Close the channels' Senders and Receivers first:
+// a Receiver's Close waits for its acknowledgements to be confirmed, which
+// needs the connection. Close is idempotent.
+func (c *Conn) Close() error {
+	var err error
+	if !c.nc.IsClosed() {
+		if ferr := c.nc.FlushTimeout(5 * time.Second); ferr != nil && !errors.Is(ferr, nats.ErrConnectionClosed) {
+			err = fmt.Errorf("jetstream: close %s: %w", c.url, ferr)
+		}
+		c.nc.Close()
+	}
+	c.stopServer()
+	return err
+}
+
+func (c *Conn) stopServer() {
+	if c.srv != nil {
+		c.srv.Shutdown()
+	}
+}
+
+func displayURL(url string) string {
+	if url == "" {
+		return "(embedded server)"
+	}
+	return url
+}

@@ -1,0 +1,369 @@
+package jetstream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/baton-go/baton/channel"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Receiver is the receiving end of a channel over JetStream: it pulls from
+// the channel's one durable consumer, shared by every Receiver in every
+// process, and the server hands each message to one of them.
+//
+// It has the method names and errors of baton's local *channel.Receiver,
+// and one more method, RecvAck, that makes delivery at-least-once:
+// pool.Serve and pipeline.FromReceiver find it and use it, so the local
+// pool's and pipeline's code runs unchanged over JetStream and a message is
+// acknowledged only once the work it feeds is done. **Handlers must be
+// idempotent**: a process that dies after the work but before the
+// acknowledgement reached the server gets its message delivered again.
+//
+// Nothing is pulled from the server before the first receive, so a process
+// that only sends never holds messages. Receive errors: channel.ErrClosed
+// after Close, channel.ErrDisconnected once the stream or its consumer was
+// deleted and the buffered messages are gone, channel.ErrEmpty from
+// TryRecv, channel.ErrTimeout from RecvTimeout and RecvDeadline, and the
+// context's error from RecvContext and RecvAck. A distributed channel has
+// no other end to disconnect: while the stream exists, a receive waits for
+// the next message however long no process sends.
+//
+// A Receiver is safe for use by many goroutines. Methods on a nil
+// *Receiver panic.
+type Receiver[T any] struct {
+	ch     *chanInfo
+	rs     *recvShared
+	closed atomic.Bool
+}
+
+// recvShared is the consuming machinery a Receiver and its clones share:
+// one pull subscription, the deliveries it buffered, the acknowledgers and
+// the keeper that sends in-progress signals.
+type recvShared struct {
+	ch   *chanInfo
+	cons jetstream.Consumer
+
+	mu      sync.Mutex
+	handles int
+	started bool
+	stopped bool
+	cc      jetstream.ConsumeContext
+
+	deliveries chan *delivery
+	done       chan struct{} // closed by stop: the callback and the keeper return
+	gone       chan struct{} // closed when the consumer or stream is deleted
+	goneOnce   sync.Once
+
+	tracked sync.Map // *delivery → struct{}: delivered, not yet settled and confirmed
+	keeper  sync.WaitGroup
+
+	ack ackQueue
+
+	received, redelivered, acked, nacked, dead, ackFailures atomic.Int64
+}
+
+// ReceiverStats counts what a Receiver and its clones did.
+type ReceiverStats struct {
+	Received     int64 // messages handed to callers, each delivery counted
+	Redelivered  int64 // of those, deliveries after the first
+	Acked        int64 // acknowledgements the server confirmed
+	Nacked       int64 // messages handed back for a later delivery
+	DeadLettered int64 // messages moved to the dead-letter stream
+	AckFailures  int64 // acknowledgements never confirmed: the server delivers those again
+}
+
+func newReceiver[T any](ch *chanInfo, cons jetstream.Consumer) *Receiver[T] {
+	rs := &recvShared{
+		ch:         ch,
+		cons:       cons,
+		handles:    1,
+		deliveries: make(chan *delivery),
+		done:       make(chan struct{}),
+		gone:       make(chan struct{}),
+	}
+	rs.ack.rs = rs
+	return &Receiver[T]{ch: ch, rs: rs}
+}
+
+// start begins pulling, on the first receive of any handle.
+func (rs *recvShared) start() error {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.started || rs.stopped {
+		return nil
+	}
+	cc, err := rs.cons.Consume(rs.arrive,
+		jetstream.PullMaxMessages(rs.ch.cf.prefetch),
+		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
+			if errors.Is(err, jetstream.ErrConsumerDeleted) || errors.Is(err, jetstream.ErrStreamNotFound) ||
+				errors.Is(err, jetstream.ErrConsumerNotFound) {
+				rs.goneOnce.Do(func() { close(rs.gone) })
+			}
+		}))
+	if err != nil {
+		return fmt.Errorf("jetstream: receive from %q: %w", rs.ch.name, err)
+	}
+	rs.cc, rs.started = cc, true
+	rs.ack.start(rs.ch.cf.ackers)
+	rs.keeper.Add(1)
+	go rs.keep()
+	return nil
+}
+
+// arrive is the consume callback: it tracks each delivery from the moment
+// it reaches this process, so the keeper's in-progress signals cover the
+// time it waits for a caller, then hands it to a receive. Blocking here is
+// how a busy process stops asking for more.
+func (rs *recvShared) arrive(m jetstream.Msg) {
+	d := &delivery{msg: m, rs: rs, arrived: time.Now()}
+	d.lastSignal.Store(d.arrived.UnixNano())
+	rs.tracked.Store(d, struct{}{})
+	select {
+	case rs.deliveries <- d:
+	case <-rs.done:
+		rs.tracked.Delete(d)
+		_ = m.Nak() // hand it to another Receiver now rather than after AckWait
+	}
+}
+
+// keep sends an in-progress signal for every tracked delivery that has
+// not had one for a third of AckWait, so the server never redelivers a
+// message while this process still holds it: not while it waits in the
+// prefetch buffer, not while a slow handler runs, not while its
+// acknowledgement is being confirmed. One goroutine for all deliveries,
+// rather than a timer each.
+func (rs *recvShared) keep() {
+	defer rs.keeper.Done()
+	every := rs.ch.cf.ackWait / 3
+	t := time.NewTicker(every / 2)
+	defer t.Stop()
+	for {
+		select {
+		case <-rs.done:
+			return
+		case now := <-t.C:
+			rs.tracked.Range(func(k, _ any) bool {
+				d := k.(*delivery)
+				if now.UnixNano()-d.lastSignal.Load() >= int64(every) {
+					d.lastSignal.Store(now.UnixNano())
+					_ = d.msg.InProgress()
+				}
+				return true
+			})
+		}
+	}
+}
+
+// RecvAck receives a message without acknowledging it, and returns with
+// it the settle function that decides its fate; this is the
+// acknowledgement protocol pool.Serve and pipeline.FromReceiver speak.
+// Call settle exactly once (later calls do nothing):
+//   - settle(nil) when the work is done: the message is acknowledged, and
+//     the acknowledgement is confirmed by the server (a double ack), retried
+//     if the confirmation does not come; settle returns at once and the
+//     confirmation happens in the background.
+//   - settle(err) when the work failed or was abandoned: the message is
+//     delivered again after a back-off (see WithBackoff), or, once it was
+//     delivered WithMaxDeliver times, moved to the dead-letter stream with
+//     err's text.
+//
+// Until it is settled, the Receiver keeps the message alive with
+// in-progress signals, however long the work takes. A message that cannot
+// be decoded is never returned: it goes to the dead-letter stream with the
+// decoding error, and RecvAck waits for the next one. A nil ctx panics.
+func (r *Receiver[T]) RecvAck(ctx context.Context) (v T, settle func(err error), err error) {
+	if ctx == nil {
+		panic("jetstream: RecvAck: nil ctx")
+	}
+	d, v, err := r.recv(ctx, true)
+	if err != nil {
+		return v, nil, err
+	}
+	return v, d.settle, nil
+}
+
+// RecvContext receives a value, waiting until one arrives or ctx is done
+// (then it returns ctx.Err()). It acknowledges the message as it hands the
+// value over: delivery is at-most-once from that moment, and a process that
+// dies before it finishes the work loses that value. For at-least-once,
+// use RecvAck, as pool.Serve and pipeline.FromReceiver do. A nil ctx
+// panics.
+func (r *Receiver[T]) RecvContext(ctx context.Context) (T, error) {
+	if ctx == nil {
+		panic("jetstream: RecvContext: nil ctx")
+	}
+	return r.recvAcked(ctx, true, false)
+}
+
+// Recv is RecvContext without a time limit.
+func (r *Receiver[T]) Recv() (T, error) {
+	return r.recvAcked(context.Background(), true, false)
+}
+
+// TryRecv receives a value only if one is already buffered in this
+// process; otherwise it fails with channel.ErrEmpty. The first TryRecv
+// starts pulling and usually finds nothing yet. It acknowledges like
+// RecvContext.
+func (r *Receiver[T]) TryRecv() (T, error) {
+	return r.recvAcked(context.Background(), false, false)
+}
+
+// RecvTimeout is Recv that gives up with channel.ErrTimeout after d.
+func (r *Receiver[T]) RecvTimeout(d time.Duration) (T, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	return r.recvAcked(ctx, true, true)
+}
+
+// RecvDeadline is Recv that gives up with channel.ErrTimeout at t.
+func (r *Receiver[T]) RecvDeadline(t time.Time) (T, error) {
+	ctx, cancel := context.WithDeadline(context.Background(), t)
+	defer cancel()
+	return r.recvAcked(ctx, true, true)
+}
+
+func (r *Receiver[T]) recvAcked(ctx context.Context, wait, timeoutErr bool) (T, error) {
+	d, v, err := r.recv(ctx, wait)
+	if err != nil {
+		if timeoutErr && errors.Is(err, context.DeadlineExceeded) {
+			err = channel.ErrTimeout
+		}
+		return v, err
+	}
+	d.settle(nil)
+	return v, nil
+}
+
+func (r *Receiver[T]) recv(ctx context.Context, wait bool) (*delivery, T, error) {
+	var zero T
+	if r.closed.Load() {
+		return nil, zero, channel.ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, zero, err
+	}
+	rs := r.rs
+	if err := rs.start(); err != nil {
+		return nil, zero, err
+	}
+	for {
+		var d *delivery
+		if wait {
+			select {
+			case d = <-rs.deliveries:
+			case <-ctx.Done():
+				return nil, zero, ctx.Err()
+			case <-rs.done:
+				return nil, zero, channel.ErrClosed
+			case <-rs.gone:
+				return nil, zero, fmt.Errorf("%w: the stream or consumer of %q was deleted", channel.ErrDisconnected, r.ch.name)
+			}
+		} else {
+			select {
+			case d = <-rs.deliveries:
+			default:
+				return nil, zero, channel.ErrEmpty
+			}
+		}
+		if r.closed.Load() {
+			d.settle(channel.ErrClosed)
+			return nil, zero, channel.ErrClosed
+		}
+		if md, err := d.msg.Metadata(); err == nil {
+			d.deliveries = int(md.NumDelivered)
+			d.streamSeq = md.Sequence.Stream
+		}
+		if d.deliveries > rs.ch.cf.maxDeliver {
+			// Delivered that often without being settled: each process
+			// that took it died, or kept it past AckWait. A poison message;
+			// it must not take down the next worker too.
+			d.deadLetter(fmt.Errorf("jetstream: delivered %d times without being settled", d.deliveries))
+			continue
+		}
+		var v T
+		if err := rs.ch.cf.codec.Unmarshal(d.msg.Data(), &v); err != nil {
+			d.deadLetter(fmt.Errorf("jetstream: decode: %w", err))
+			continue
+		}
+		rs.received.Add(1)
+		if d.deliveries > 1 {
+			rs.redelivered.Add(1)
+		}
+		return d, v, nil
+	}
+}
+
+// Clone returns another handle sharing this Receiver's subscription. The
+// subscription stops when every handle is closed.
+func (r *Receiver[T]) Clone() *Receiver[T] {
+	c := &Receiver[T]{ch: r.ch, rs: r.rs}
+	if r.closed.Load() {
+		c.closed.Store(true)
+		return c
+	}
+	r.rs.mu.Lock()
+	r.rs.handles++
+	r.rs.mu.Unlock()
+	return c
+}
+
+// Close closes this handle: its receives fail with channel.ErrClosed.
+// Closing the last handle stops pulling, hands the messages buffered here
+// back to the server for other Receivers, and waits (up to 10s) until the
+// acknowledgements of settled messages are confirmed, so work reported done
+// is not done again. Messages received but not yet settled stay the
+// caller's: settling them after Close still works while the connection is
+// open; otherwise the server delivers them again after AckWait. Close is
+// idempotent and safe from any goroutine.
+func (r *Receiver[T]) Close() {
+	if r.closed.Swap(true) {
+		return
+	}
+	rs := r.rs
+	rs.mu.Lock()
+	rs.handles--
+	last := rs.handles == 0
+	if last {
+		rs.stopped = true
+	}
+	started := rs.started
+	rs.mu.Unlock()
+	if !last {
+		return
+	}
+	close(rs.done)
+	if !started {
+		return
+	}
+	rs.cc.Stop()
+	select {
+	case <-rs.cc.Closed():
+	case <-time.After(10 * time.Second):
+	}
+	rs.keeper.Wait()
+	rs.ack.close(10 * time.Second)
+}
+
+// Cap returns the channel's capacity, the stream's MaxMsgs.
+func (r *Receiver[T]) Cap() int { return r.ch.capacity }
+
+// Name returns the channel's name, which is its stream's name.
+func (r *Receiver[T]) Name() string { return r.ch.name }
+
+// Stats returns the counts of the Receiver and its clones so far.
+func (r *Receiver[T]) Stats() ReceiverStats {
+	rs := r.rs
+	return ReceiverStats{
+		Received:     rs.received.Load(),
+		Redelivered:  rs.redelivered.Load(),
+		Acked:        rs.acked.Load(),
+		Nacked:       rs.nacked.Load(),
+		DeadLettered: rs.dead.Load(),
+		AckFailures:  rs.ackFailures.Load(),
+	}
+}
