@@ -1,0 +1,89 @@
+package pool_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/baton-go/baton/pool"
+)
+
+// tiny is a task of a few nanoseconds, so the pool's own cost dominates.
+func tiny(ctx context.Context) error { return nil }
+
+func BenchmarkSubmit(b *testing.B) {
+	ctx := context.Background()
+	for _, q := range []int{0, 2, 256} {
+		b.Run(queueName(q), func(b *testing.B) {
+			p := pool.New(2, pool.WithQueue(q))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				if err := p.Submit(ctx, tiny); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := p.Close(); err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+}
+
+func BenchmarkSubmitParallel(b *testing.B) {
+	ctx := context.Background()
+	p := pool.New(2, pool.WithQueue(256))
+	b.ReportAllocs()
+	b.SetParallelism(50)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := p.Submit(ctx, tiny); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	if err := p.Close(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func BenchmarkResults(b *testing.B) {
+	ctx := context.Background()
+	for _, unordered := range []bool{false, true} {
+		name := "ordered"
+		opts := []pool.Option{pool.WithQueue(256), pool.WithWindow(256)}
+		if unordered {
+			name = "unordered"
+			opts = append(opts, pool.Unordered())
+		}
+		b.Run(name, func(b *testing.B) {
+			r := pool.NewResults[int](2, opts...)
+			b.ReportAllocs()
+			b.ResetTimer()
+			go func() {
+				defer r.Close()
+				for i := range b.N {
+					if err := r.Submit(ctx, func(context.Context) (int, error) { return i, nil }); err != nil {
+						panic(err)
+					}
+				}
+			}()
+			n := 0
+			for range r.All() {
+				n++
+			}
+			if n != b.N {
+				b.Fatal(n)
+			}
+		})
+	}
+}
+
+func queueName(q int) string {
+	switch q {
+	case 0:
+		return "handoff"
+	case 2:
+		return "queue=workers"
+	}
+	return "queue=256"
+}

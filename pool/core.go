@@ -1,0 +1,388 @@
+package pool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/baton-go/baton/channel"
+)
+
+// job is what travels through the queue: a Pool's task (run) or a Results'
+// task (get), with its place in submission order.
+type job[R any] struct {
+	seq uint64
+	run func(context.Context) error
+	get func(context.Context) (R, error)
+}
+
+// core is the machinery shared by Pool and Results: a bounded baton channel
+// as the queue, the line of waiting submitters, the workers, and the
+// lifecycle. R is the result type of a Results; a Pool uses struct{}.
+type core[R any] struct {
+	tx  *channel.Sender[job[R]]
+	rx  *channel.Receiver[job[R]]
+	adm admission
+	// seq numbers accepted tasks in queue order. Only the submitter that
+	// holds the admission role writes it, and the role passes with a
+	// happens-before edge, so it needs no lock of its own.
+	seq uint64
+
+	ctx      context.Context // every task's; cancelled to abort
+	cancel   context.CancelCauseFunc
+	failFast bool
+	out      *window[R] // a Results' reorder window; nil for a Pool
+
+	// stopped is closed when intake stops, after stopErr is set.
+	stopped chan struct{}
+	stopErr atomic.Pointer[error]
+
+	// The parent context's watch, when WithContext gave one that can end.
+	stopWatch func() bool
+	watchDone chan struct{}
+	watchOnce sync.Once
+
+	submitted atomic.Int64
+	rejected  atomic.Int64
+
+	life    sync.Mutex
+	all     []*worker // every live worker, retiring ones included
+	target  int       // workers wanted: the last New or Resize
+	inside  int       // Close and Shutdown calls waiting from inside a task
+	changed chan struct{}
+	done    bool // every worker has exited after intake stopped
+	result  error
+	totals  counts // of the workers that exited
+	cause   error  // why tasks were cancelled, for the result; nil for fail fast
+
+	errMu sync.Mutex
+	errs  []error
+}
+
+func newCore[R any](workers int, cfg config, out *window[R]) *core[R] {
+	if workers < 1 {
+		panic("pool: workers < 1 passed to New")
+	}
+	tx, rx := channel.Bounded[job[R]](cfg.queue)
+	c := &core[R]{
+		tx: tx, rx: rx,
+		failFast: cfg.failFast,
+		out:      out,
+		stopped:  make(chan struct{}),
+		changed:  make(chan struct{}),
+		target:   workers,
+	}
+	c.ctx, c.cancel = context.WithCancelCause(cfg.ctx)
+	if cfg.ctx.Done() != nil {
+		parent := cfg.ctx
+		c.watchDone = make(chan struct{})
+		c.stopWatch = context.AfterFunc(parent, func() {
+			defer close(c.watchDone)
+			c.stopIntake(fmt.Errorf("pool: stopped: context ended: %w", context.Cause(parent)))
+			c.life.Lock()
+			if c.cause == nil {
+				c.cause = fmt.Errorf("context ended: %w", context.Cause(parent))
+			}
+			c.life.Unlock()
+		})
+	}
+	c.life.Lock()
+	for range workers {
+		c.startLocked()
+	}
+	c.life.Unlock()
+	return c
+}
+
+// counts are a worker's tallies; each worker writes only its own, on its own
+// cache lines, so workers never contend over statistics.
+type counts struct {
+	succeeded, failed, panicked, cancelled int64
+}
+
+// stopIntake makes every later and every waiting submit fail with reason.
+// Closing the only Sender disconnects the channel once the workers have
+// drained it, which is what makes them exit. Only the first reason sticks.
+func (c *core[R]) stopIntake(reason error) {
+	c.life.Lock()
+	defer c.life.Unlock()
+	if c.stopErr.Load() != nil {
+		return
+	}
+	c.stopErr.Store(&reason)
+	close(c.stopped)
+	c.tx.Close()
+}
+
+// abort cancels every task's context: running tasks see it, queued tasks
+// are dropped as Cancelled.
+func (c *core[R]) abort(cause error) {
+	c.life.Lock()
+	if c.cause == nil {
+		c.cause = cause
+	}
+	c.life.Unlock()
+	c.cancel(cause)
+}
+
+// refused says why a submit must fail now, or nil.
+func (c *core[R]) refused() error {
+	if r := c.stopErr.Load(); r != nil {
+		return *r
+	}
+	if c.ctx.Err() != nil { // the parent ended; its watch is on its way
+		return fmt.Errorf("pool: stopped: %w", context.Cause(c.ctx))
+	}
+	return nil
+}
+
+func (c *core[R]) submit(ctx context.Context, j job[R]) error {
+	if ctx.Err() != nil {
+		c.rejected.Add(1)
+		return gaveUp(ctx)
+	}
+	if err := c.refused(); err != nil {
+		c.rejected.Add(1)
+		return err
+	}
+	if err := c.adm.acquire(ctx, c.stopped); err != nil {
+		c.rejected.Add(1)
+		if err == errStopped {
+			return c.refused()
+		}
+		return gaveUp(ctx)
+	}
+	j.seq = c.seq
+	c.submitted.Add(1) // before the send: a worker may finish the task at once
+	err := c.tx.SendContext(ctx, j)
+	if err == nil {
+		c.seq++
+	}
+	c.adm.release()
+	if err != nil {
+		return c.reject(ctx, err)
+	}
+	return nil
+}
+
+func (c *core[R]) trySubmit(j job[R]) error {
+	if err := c.refused(); err != nil {
+		c.rejected.Add(1)
+		return err
+	}
+	// A full queue is checked first because a failed TrySend allocates
+	// its error; a rendezvous queue is always "full" and must try.
+	if !c.adm.tryAcquire() {
+		c.rejected.Add(1)
+		return ErrFull
+	}
+	if c.tx.Cap() > 0 && c.tx.IsFull() {
+		c.adm.release()
+		c.rejected.Add(1)
+		return ErrFull
+	}
+	j.seq = c.seq
+	c.submitted.Add(1)
+	err := c.tx.TrySend(j)
+	if err == nil {
+		c.seq++
+	}
+	c.adm.release()
+	if err != nil {
+		return c.reject(nil, err)
+	}
+	return nil
+}
+
+// reject accounts for a send that failed and says why.
+func (c *core[R]) reject(ctx context.Context, err error) error {
+	c.submitted.Add(-1)
+	c.rejected.Add(1)
+	switch {
+	case errors.Is(err, channel.ErrFull):
+		return ErrFull
+	case ctx != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		return gaveUp(ctx)
+	}
+	if r := c.refused(); r != nil {
+		return r
+	}
+	return ErrClosed
+}
+
+// failure records a task's error. A Results hands its errors to the reader
+// instead of keeping them.
+func (c *core[R]) failure(err error, keep bool) {
+	if keep {
+		c.errMu.Lock()
+		c.errs = append(c.errs, err)
+		c.errMu.Unlock()
+	}
+	if c.failFast {
+		c.stopIntake(fmt.Errorf("pool: stopped by a failed task: %w", err))
+		c.cancel(err)
+	}
+}
+
+// resize sets the number of workers. After intake stopped it does nothing:
+// the workers there are drain the queue.
+func (c *core[R]) resize(n int) {
+	if n < 1 {
+		panic("pool: n < 1 passed to Resize")
+	}
+	c.life.Lock()
+	defer c.life.Unlock()
+	if c.stopErr.Load() != nil {
+		return
+	}
+	c.target = n
+	active := 0
+	for _, w := range c.all {
+		if !w.retiring {
+			active++
+		}
+	}
+	for ; active < n; active++ {
+		c.startLocked()
+	}
+	// Retire the newest first: the oldest have warm stacks.
+	for i := len(c.all) - 1; i >= 0 && active > n; i-- {
+		if w := c.all[i]; !w.retiring {
+			w.retiring = true
+			w.retire()
+			active--
+		}
+	}
+}
+
+// shutdown is Close (ctx never done) and Shutdown. Called from inside one
+// of the pool's tasks, it waits for every worker but its own.
+func (c *core[R]) shutdown(ctx context.Context, op string) error {
+	c.stopIntake(ErrClosed)
+	me := goid()
+	c.life.Lock()
+	inside := false
+	for _, w := range c.all {
+		if me != 0 && w.gid.Load() == me {
+			inside = true
+			c.inside++
+			break
+		}
+	}
+	aborted := false
+	for !(c.done || inside && len(c.all) <= c.inside) {
+		ch := c.changed
+		c.life.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			if !aborted {
+				aborted = true
+				c.abort(fmt.Errorf("pool: %s: %w", op, ctx.Err()))
+			}
+			ctx = context.Background()
+		}
+		c.life.Lock()
+	}
+	if inside {
+		c.inside--
+		c.life.Unlock()
+		return c.joined(nil)
+	}
+	res := c.result
+	c.life.Unlock()
+	c.watchOnce.Do(func() {
+		if c.stopWatch != nil && !c.stopWatch() {
+			<-c.watchDone
+		}
+	})
+	return res
+}
+
+// exit is a worker's last act.
+func (c *core[R]) exit(w *worker) {
+	c.life.Lock()
+	defer c.life.Unlock()
+	c.totals.succeeded += w.succeeded.Load()
+	c.totals.failed += w.failed.Load()
+	c.totals.panicked += w.panicked.Load()
+	c.totals.cancelled += w.cancelled.Load()
+	for i, x := range c.all {
+		if x == w {
+			c.all = append(c.all[:i], c.all[i+1:]...)
+			break
+		}
+	}
+	w.retire() // release the context's resources
+	close(c.changed)
+	c.changed = make(chan struct{})
+	if len(c.all) == 0 {
+		// Only a stopped intake lets the last worker leave: Resize never
+		// retires them all. Every task is accounted for now.
+		c.done = true
+		var note error
+		if n := c.totals.cancelled; n > 0 {
+			why := c.cause
+			if why == nil {
+				why = c.ctx.Err()
+			}
+			note = fmt.Errorf("pool: %d queued tasks never ran: %w", n, why)
+		}
+		c.result = c.joined(note)
+		c.cancel(context.Canceled)
+		if c.out != nil {
+			c.out.finish()
+		}
+	}
+}
+
+// joined is every error so far, with extra last.
+func (c *core[R]) joined(extra error) error {
+	c.errMu.Lock()
+	defer c.errMu.Unlock()
+	errs := c.errs
+	if extra != nil {
+		errs = append(errs[:len(errs):len(errs)], extra)
+	}
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	return errors.Join(errs...)
+}
+
+func (c *core[R]) stats() Stats {
+	c.life.Lock()
+	t := c.totals
+	running := 0
+	for _, w := range c.all {
+		t.succeeded += w.succeeded.Load()
+		t.failed += w.failed.Load()
+		t.panicked += w.panicked.Load()
+		t.cancelled += w.cancelled.Load()
+		if w.running.Load() {
+			running++
+		}
+	}
+	workers := c.target
+	if c.done {
+		workers = 0
+	}
+	c.life.Unlock()
+	return Stats{
+		Workers:   workers,
+		Waiting:   c.adm.waiting(),
+		Queued:    c.rx.Len(),
+		Running:   running,
+		Submitted: c.submitted.Load(),
+		Succeeded: t.succeeded,
+		Failed:    t.failed,
+		Panicked:  t.panicked,
+		Cancelled: t.cancelled,
+		Rejected:  c.rejected.Load(),
+	}
+}

@@ -1,0 +1,103 @@
+package pool
+
+import "context"
+
+// Pool runs tasks on a fixed set of workers that pull from one bounded
+// queue, so a producer that outruns them waits instead of filling memory.
+// All its methods are safe for concurrent use, including from inside its
+// own tasks.
+//
+// A Pool starts its workers in New and they live until Close or Shutdown;
+// no goroutine of the pool outlives either.
+type Pool struct {
+	c *core[struct{}]
+}
+
+// New starts a pool of workers goroutines. The queue holds as many tasks as
+// there are workers unless WithQueue says otherwise; WithContext and
+// WithFailFast apply too. Unordered and WithWindow are for NewResults and
+// are ignored here.
+//
+// New panics if workers < 1 or an option is nil.
+func New(workers int, opts ...Option) *Pool {
+	if workers < 1 {
+		panic("pool: workers < 1 passed to New")
+	}
+	return &Pool{c: newCore[struct{}](workers, newConfig(workers, opts), nil)}
+}
+
+// Submit queues fn to run on a worker with the pool's context, waiting while
+// the queue is full. Waiting submitters are served first come, first served,
+// and one whose ctx ends leaves the line without holding up those behind it.
+//
+// Submit returns nil once fn is queued; fn's own error is reported by Close
+// or Shutdown. Otherwise fn never runs, and the error says why: it wraps
+// ctx.Err() if ctx was done before fn was queued (already when Submit was
+// called, or while it waited); it is ErrClosed after Close or Shutdown
+// began, or an error wrapping the cause when WithContext's context ended or
+// WithFailFast saw a failure.
+//
+// A task accepted at the very moment the pool is aborted (Shutdown's ctx
+// ended, WithContext's context ended, WithFailFast) may be dropped unrun
+// with the rest of the queue, and is counted Cancelled.
+//
+// Submit panics if ctx or fn is nil.
+func (p *Pool) Submit(ctx context.Context, fn func(ctx context.Context) error) error {
+	if ctx == nil {
+		panic("pool: nil ctx passed to Submit")
+	}
+	if fn == nil {
+		panic("pool: nil fn passed to Submit")
+	}
+	return p.c.submit(ctx, job[struct{}]{run: fn})
+}
+
+// TrySubmit is Submit that never waits: when the queue is full, or other
+// submitters are waiting for room (the task would jump their line), it
+// fails with ErrFull. With WithQueue(0) it succeeds only if a worker is
+// idle.
+//
+// TrySubmit panics if fn is nil.
+func (p *Pool) TrySubmit(fn func(ctx context.Context) error) error {
+	if fn == nil {
+		panic("pool: nil fn passed to TrySubmit")
+	}
+	return p.c.trySubmit(job[struct{}]{run: fn})
+}
+
+// Resize sets the number of workers, at any time. New workers start at
+// once; surplus workers finish the task in hand, then exit. After Close or
+// Shutdown began it does nothing: the workers there drain the queue.
+//
+// Resize panics if n < 1.
+func (p *Pool) Resize(n int) { p.c.resize(n) }
+
+// Stats returns a snapshot of the pool's counters. It is cheap enough to
+// poll: the workers keep their own tallies and Stats adds them up.
+func (p *Pool) Stats() Stats { return p.c.stats() }
+
+// Close stops intake, lets the queued tasks run, waits for every worker to
+// exit, and returns every task error joined with errors.Join (a
+// *task.PanicError for a panic, task.ErrGoexit for runtime.Goexit), or nil.
+// Later submits fail with ErrClosed.
+//
+// Close is idempotent and safe from any goroutine: every call waits and
+// returns the same result. Called from inside one of the pool's tasks, it
+// waits for every other worker, not for its own task (which is still
+// running), and returns the errors known so far.
+func (p *Pool) Close() error { return p.c.shutdown(context.Background(), "Close") }
+
+// Shutdown is Close with a limit on patience: once ctx is done, running
+// tasks see their context cancelled and queued tasks are dropped unrun
+// (counted Cancelled, and reported in the result by an error that wraps
+// ctx's error). It still waits for every worker to exit, so no goroutine
+// outlives it; tasks that ignore their context delay it.
+//
+// Like Close, Shutdown is idempotent, may race Close, and is safe from
+// inside a task. It panics if ctx is nil.
+func (p *Pool) Shutdown(ctx context.Context) error {
+	if ctx == nil {
+		panic("pool: nil ctx passed to Shutdown")
+	}
+	return p.c.shutdown(ctx, "Shutdown")
+}

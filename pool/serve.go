@@ -1,0 +1,162 @@
+package pool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync"
+
+	"github.com/baton-go/baton/channel"
+	"github.com/baton-go/baton/task"
+)
+
+// Receiver is anything Serve can pull work from: a baton
+// *channel.Receiver[T], a JetStream receiver, or a type of your own.
+// RecvContext must wait for a value until ctx is done, return
+// channel.ErrDisconnected once no value will ever come, and be safe for
+// concurrent use by Serve's workers.
+type Receiver[T any] interface {
+	RecvContext(ctx context.Context) (T, error)
+}
+
+// AckReceiver is a receiver whose messages must be settled once the work
+// they feed is done, such as a JetStream receiver: settled with nil, the
+// message is acknowledged; with an error, the transport may redeliver it or
+// give up on it, as its own policy says.
+//
+// When the rx given to Serve implements AckReceiver (checked once, when
+// Serve starts), its workers receive with RecvAck instead of RecvContext
+// and call settle exactly once for each message received: settle(nil) after
+// the handler returned nil; settle(err) with the handler's error, its
+// *task.PanicError or task.ErrGoexit otherwise; and settle with the
+// context's error for a message received but never handled because Serve
+// was stopping. RecvAck's error means what RecvContext's would. A channel's
+// receiver does not implement it, so local work pays nothing for it.
+type AckReceiver[T any] interface {
+	RecvAck(ctx context.Context) (v T, settle func(err error), err error)
+}
+
+// Serve runs workers goroutines that receive from rx and call fn with each
+// value, until rx disconnects or ctx ends; it is the seed's "multiple
+// consumers pull from one queue", and the same handler code serves a local
+// channel or a distributed one.
+//
+// Serve waits for every handler to return, then returns every handler
+// error joined (a *task.PanicError for a panic, task.ErrGoexit for
+// runtime.Goexit: a failing handler never takes its worker down), plus
+// ctx's error if ctx ended, plus any other receive error, which stops
+// Serve. When rx disconnects, with no handler error, it returns nil. The
+// handlers' context is ctx, cancelled when Serve stops.
+//
+// Of the options, only WithFailFast applies: the first handler failure
+// stops the workers from receiving more, cancels the handlers' context,
+// and Serve returns that failure (and any that happened meanwhile).
+//
+// Serve panics if ctx, rx or fn is nil, or workers < 1.
+func Serve[T any](ctx context.Context, rx Receiver[T], workers int, fn func(ctx context.Context, v T) error, opts ...Option) error {
+	switch {
+	case ctx == nil:
+		panic("pool: nil ctx passed to Serve")
+	case rx == nil:
+		panic("pool: nil rx passed to Serve")
+	case fn == nil:
+		panic("pool: nil fn passed to Serve")
+	case workers < 1:
+		panic("pool: workers < 1 passed to Serve")
+	}
+	cfg := newConfig(workers, opts)
+	s := &server[T]{rx: rx, fn: fn, failFast: cfg.failFast}
+	s.ack, _ = rx.(AckReceiver[T])
+	s.ctx, s.cancel = context.WithCancelCause(ctx)
+	defer s.cancel(nil)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go s.work(&wg)
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		s.errs = append(s.errs, err)
+	}
+	return errors.Join(s.errs...)
+}
+
+type server[T any] struct {
+	rx       Receiver[T]
+	ack      AckReceiver[T]
+	fn       func(ctx context.Context, v T) error
+	failFast bool
+	ctx      context.Context
+	cancel   context.CancelCauseFunc
+
+	mu   sync.Mutex
+	errs []error
+}
+
+func (s *server[T]) fail(err error) {
+	s.mu.Lock()
+	s.errs = append(s.errs, err)
+	s.mu.Unlock()
+	if s.failFast {
+		s.cancel(err)
+	}
+}
+
+// work is one worker's loop. Like a Pool's worker, it replaces itself if a
+// handler calls runtime.Goexit, after settling the message in hand.
+func (s *server[T]) work(wg *sync.WaitGroup) {
+	finished := false
+	var settle func(error)
+	defer func() {
+		if finished {
+			wg.Done()
+			return
+		}
+		s.fail(task.ErrGoexit)
+		s.settle(settle, task.ErrGoexit)
+		go s.work(wg)
+	}()
+	for {
+		var v T
+		var err error
+		settle = nil
+		if s.ack != nil {
+			v, settle, err = s.ack.RecvAck(s.ctx)
+		} else {
+			v, err = s.rx.RecvContext(s.ctx)
+		}
+		if err != nil {
+			finished = true
+			if !errors.Is(err, channel.ErrDisconnected) && s.ctx.Err() == nil {
+				s.fail(fmt.Errorf("pool: Serve: receive: %w", err))
+				s.cancel(err) // a broken receiver stops every worker
+			}
+			return
+		}
+		if err := s.ctx.Err(); err != nil { // stopping: not handled
+			s.settle(settle, err)
+			continue // the next receive fails at once and ends the loop
+		}
+		err, _ = call(s.ctx, func(ctx context.Context) error { return s.fn(ctx, v) })
+		if err != nil {
+			s.fail(err)
+		}
+		s.settle(settle, err)
+	}
+}
+
+// settle calls a message's settle function, if it has one. A panic in it is
+// the receiver's bug, reported as an error rather than allowed to kill the
+// worker.
+func (s *server[T]) settle(settle func(error), err error) {
+	if settle == nil {
+		return
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			s.fail(fmt.Errorf("pool: Serve: settle: %w", &task.PanicError{Value: v, Stack: debug.Stack()}))
+		}
+	}()
+	settle(err)
+}

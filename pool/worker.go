@@ -1,0 +1,161 @@
+package pool
+
+import (
+	"bytes"
+	"context"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"sync/atomic"
+
+	"github.com/baton-go/baton/task"
+)
+
+// worker is one of a pool's goroutines. Its tallies are written by it alone
+// and read by Stats; the padding keeps two workers' tallies off one cache
+// line.
+type worker struct {
+	_         [64]byte
+	running   atomic.Bool
+	succeeded atomic.Int64
+	failed    atomic.Int64
+	panicked  atomic.Int64
+	cancelled atomic.Int64
+	gid       atomic.Uint64 // its goroutine's id: lets Close see it is called from a task
+	cur       uint64        // the sequence number of the job in hand
+	_         [64]byte
+
+	ctx      context.Context // cancelled to retire it, by Resize
+	retire   context.CancelFunc
+	retiring bool          // under the core's life lock
+	wake     chan struct{} // a Results' worker waits here for room in the window
+}
+
+// startLocked starts a worker. Callers hold the life lock.
+func (c *core[R]) startLocked() {
+	w := &worker{}
+	w.ctx, w.retire = context.WithCancel(context.Background())
+	if c.out != nil {
+		w.wake = make(chan struct{}, 1)
+	}
+	c.all = append(c.all, w)
+	go c.work(w)
+}
+
+// work is a worker's loop: receive, run, repeat, until the queue is
+// disconnected and drained (the pool stopped taking tasks) or Resize
+// retires the worker.
+//
+// A task that calls runtime.Goexit ends the goroutine whatever anyone does;
+// the deferred function then records ErrGoexit and starts a goroutine that
+// takes the worker's place, so the pool keeps its size.
+func (c *core[R]) work(w *worker) {
+	w.gid.Store(goid())
+	finished := false
+	defer func() {
+		if finished {
+			c.exit(w)
+			return
+		}
+		w.running.Store(false)
+		w.failed.Add(1)
+		if c.out != nil {
+			var zero R
+			c.out.put(w.cur, zero, task.ErrGoexit)
+		}
+		c.failure(task.ErrGoexit, c.out == nil)
+		go c.work(w)
+	}()
+	for {
+		j, err := c.rx.RecvContext(w.ctx)
+		if err != nil {
+			finished = true
+			return
+		}
+		c.handle(w, j)
+	}
+}
+
+func (c *core[R]) handle(w *worker, j job[R]) {
+	w.cur = j.seq
+	if c.ctx.Err() != nil {
+		// Aborted: queued tasks are dropped, never run. A Results still
+		// owes the reader a result for each.
+		w.cancelled.Add(1)
+		if c.out != nil {
+			c.out.cancelled(w, j.seq, c.ctx)
+		}
+		return
+	}
+	w.running.Store(true)
+	var err error
+	var panicked bool
+	if j.run != nil {
+		err, panicked = call(c.ctx, j.run)
+	} else {
+		var ran bool
+		if err, panicked, ran = c.out.exec(w, c.ctx, j); !ran {
+			w.running.Store(false)
+			w.cancelled.Add(1)
+			return
+		}
+	}
+	w.running.Store(false)
+	switch {
+	case err == nil:
+		w.succeeded.Add(1)
+	case panicked:
+		w.panicked.Add(1)
+		c.failure(err, c.out == nil)
+	default:
+		w.failed.Add(1)
+		c.failure(err, c.out == nil)
+	}
+}
+
+// call runs fn, turning a panic into a *task.PanicError. On runtime.Goexit
+// it never returns; the worker's deferred function takes over.
+func call(ctx context.Context, fn func(context.Context) error) (err error, panicked bool) {
+	normal := false
+	defer func() {
+		if !normal {
+			err, panicked = &task.PanicError{Value: recover(), Stack: debug.Stack()}, true
+		}
+	}()
+	err = fn(ctx)
+	normal = true
+	return err, false
+}
+
+// callGet is call for a Results' task.
+func callGet[R any](ctx context.Context, fn func(context.Context) (R, error)) (v R, err error, panicked bool) {
+	normal := false
+	defer func() {
+		if !normal {
+			var zero R
+			v, err, panicked = zero, &task.PanicError{Value: recover(), Stack: debug.Stack()}, true
+		}
+	}()
+	v, err = fn(ctx)
+	normal = true
+	return v, err, false
+}
+
+// goid returns the calling goroutine's id, read from the first line of its
+// stack trace ("goroutine 42 [running]:"). Go offers no other way to ask
+// "am I one of this pool's workers?", which Close must know to avoid
+// waiting for itself. It costs about a microsecond, paid once per worker
+// start and once per Close, never per task.
+func goid() uint64 {
+	var buf [64]byte
+	b := buf[:runtime.Stack(buf[:], false)]
+	b = bytes.TrimPrefix(b, []byte("goroutine "))
+	if i := bytes.IndexByte(b, ' '); i > 0 {
+		b = b[:i]
+	}
+	id, err := strconv.ParseUint(string(b), 10, 64)
+	if err != nil {
+		return 0 // never a worker's: ids start at 1
+	}
+	return id
+}
