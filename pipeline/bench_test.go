@@ -1,0 +1,38 @@
+package pipeline_test
+
+import (
+	"context"
+	"iter"
+	"testing"
+
+	"github.com/baton-go/baton/pipeline"
+)
+
+// count yields 0, 1, ..., n-1 without allocating.
+func count(n int) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for i := range n {
+			if !yield(i) {
+				return
+			}
+		}
+	}
+}
+
+func noop(_ context.Context, v int) (int, error) { return v, nil }
+
+func benchMap(b *testing.B, opts ...pipeline.Option) {
+	b.ReportAllocs()
+	s := pipeline.Map(pipeline.From(count(b.N)), noop, opts...)
+	var sum int
+	err := pipeline.ForEach(context.Background(), s, func(_ context.Context, v int) error { sum += v; return nil })
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+func BenchmarkMapNoop1(b *testing.B)        { benchMap(b) }
+func BenchmarkMapNoop4(b *testing.B)        { benchMap(b, pipeline.Workers(4)) }
+func BenchmarkMapNoop4Ordered(b *testing.B) { benchMap(b, pipeline.Workers(4), pipeline.Ordered()) }
+func BenchmarkMapNoop8(b *testing.B)        { benchMap(b, pipeline.Workers(8)) }
+func BenchmarkMapNoop8Ordered(b *testing.B) { benchMap(b, pipeline.Workers(8), pipeline.Ordered()) }
