@@ -24,7 +24,7 @@ type job[R any] struct {
 type core[R any] struct {
 	tx  *channel.Sender[job[R]]
 	rx  *channel.Receiver[job[R]]
-	adm admission
+	adm admission[R]
 	// seq numbers accepted tasks in queue order. Only the submitter that
 	// holds the admission role writes it, and the role passes with a
 	// happens-before edge, so it needs no lock of its own.
@@ -43,6 +43,16 @@ type core[R any] struct {
 	stopWatch func() bool
 	watchDone chan struct{}
 	watchOnce sync.Once
+
+	// The low-water mark. A head that finds the queue full waits until the
+	// workers have drained it to low, then refills it without blocking: a
+	// producer faster than its workers is woken once per low tasks instead
+	// of once per task. 0 (a queue of 0 or 1) disables it.
+	low     int
+	_       [64]byte
+	lowWait atomic.Bool // a head waits on lowWake
+	_       [64]byte
+	lowWake chan struct{}
 
 	submitted atomic.Int64
 	rejected  atomic.Int64
@@ -73,6 +83,11 @@ func newCore[R any](workers int, cfg config, out *window[R]) *core[R] {
 		stopped:  make(chan struct{}),
 		changed:  make(chan struct{}),
 		target:   workers,
+		low:      cfg.queue / 2,
+		lowWake:  make(chan struct{}, 1),
+	}
+	if cfg.queue < 2 {
+		c.low = 0
 	}
 	c.ctx, c.cancel = context.WithCancelCause(cfg.ctx)
 	if cfg.ctx.Done() != nil {
@@ -147,20 +162,34 @@ func (c *core[R]) submit(ctx context.Context, j job[R]) error {
 		c.rejected.Add(1)
 		return err
 	}
-	if err := c.adm.acquire(ctx, c.stopped); err != nil {
+	served, err := c.acquire(ctx, j)
+	if served {
+		return nil
+	}
+	if err != nil {
 		c.rejected.Add(1)
 		if err == errStopped {
 			return c.refused()
 		}
 		return gaveUp(ctx)
 	}
+	if c.low > 0 && c.tx.IsFull() {
+		if err := c.waitLow(ctx); err != nil {
+			c.release()
+			c.rejected.Add(1)
+			if err == errStopped {
+				return c.refused()
+			}
+			return gaveUp(ctx)
+		}
+	}
 	j.seq = c.seq
 	c.submitted.Add(1) // before the send: a worker may finish the task at once
-	err := c.tx.SendContext(ctx, j)
+	err = c.tx.SendContext(ctx, j)
 	if err == nil {
 		c.seq++
 	}
-	c.adm.release()
+	c.release()
 	if err != nil {
 		return c.reject(ctx, err)
 	}
@@ -174,12 +203,12 @@ func (c *core[R]) trySubmit(j job[R]) error {
 	}
 	// A full queue is checked first because a failed TrySend allocates
 	// its error; a rendezvous queue is always "full" and must try.
-	if !c.adm.tryAcquire() {
+	if !c.tryAcquire() {
 		c.rejected.Add(1)
 		return ErrFull
 	}
 	if c.tx.Cap() > 0 && c.tx.IsFull() {
-		c.adm.release()
+		c.release()
 		c.rejected.Add(1)
 		return ErrFull
 	}
@@ -189,11 +218,45 @@ func (c *core[R]) trySubmit(j job[R]) error {
 	if err == nil {
 		c.seq++
 	}
-	c.adm.release()
+	c.release()
 	if err != nil {
 		return c.reject(nil, err)
 	}
 	return nil
+}
+
+// waitLow waits until the queue has drained to the low-water mark. Only the
+// head calls it, so one token channel is enough. The flag is raised before
+// the queue is looked at, and a worker lowers it after it took a task, so
+// one of the two always sees the other: no wake-up is lost.
+func (c *core[R]) waitLow(ctx context.Context) error {
+	c.lowWait.Store(true)
+	if c.rx.Len() <= c.low {
+		if !c.lowWait.CompareAndSwap(true, false) {
+			<-c.lowWake // a worker lowered it first and sent the token
+		}
+		return nil
+	}
+	var err error
+	select {
+	case <-c.lowWake:
+		return nil
+	case <-ctx.Done():
+		err = ctx.Err()
+	case <-c.stopped:
+		err = errStopped
+	}
+	if !c.lowWait.CompareAndSwap(true, false) {
+		<-c.lowWake
+	}
+	return err
+}
+
+// drained is called by a worker after it took a task from the queue.
+func (c *core[R]) drained() {
+	if c.lowWait.Load() && c.rx.Len() <= c.low && c.lowWait.CompareAndSwap(true, false) {
+		c.lowWake <- struct{}{}
+	}
 }
 
 // reject accounts for a send that failed and says why.

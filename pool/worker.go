@@ -67,13 +67,25 @@ func (c *core[R]) work(w *worker) {
 		go c.work(w)
 	}()
 	for {
-		j, err := c.rx.RecvContext(w.ctx)
+		j, err := c.recv(w)
 		if err != nil {
 			finished = true
 			return
 		}
+		c.drained()
 		c.handle(w, j)
 	}
+}
+
+// recv takes the next task, or fails once the queue is disconnected and
+// drained, or the worker is retired.
+//
+// An idle worker parks at once. Yielding a few times first, to meet a
+// producer about to send, was measured (W2 of bench/poolbench): it made
+// tiny tasks slower, because on a small machine the yielding worker takes
+// the processor the producer needs.
+func (c *core[R]) recv(w *worker) (job[R], error) {
+	return c.rx.RecvContext(w.ctx)
 }
 
 func (c *core[R]) handle(w *worker, j job[R]) {
