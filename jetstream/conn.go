@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -19,6 +20,15 @@ type Conn struct {
 	js  jetstream.JetStream
 	srv *Server // the embedded server Close stops, or nil
 	url string
+
+	// lost is cancelled when the connection drops and replaced by a fresh
+	// one: a send waiting for the answer to an attempt gives the attempt
+	// up at once and retries it (same message ID) first thing after the
+	// reconnect, while the original, if the server stored it, is still
+	// there to be recognised as a duplicate.
+	lostMu     sync.Mutex
+	lost       context.Context
+	cancelLost context.CancelFunc
 }
 
 // ConnectOption configures Connect.
@@ -129,6 +139,17 @@ func Connect(ctx context.Context, url string, opts ...ConnectOption) (*Conn, err
 		return nil, fmt.Errorf("jetstream: connect %s: %w", url, err)
 	}
 	c.nc, c.js = nc, js
+	c.lost, c.cancelLost = context.WithCancel(context.Background())
+	userCB := nc.Opts.DisconnectedErrCB
+	nc.SetDisconnectErrHandler(func(nc *nats.Conn, err error) {
+		c.lostMu.Lock()
+		c.cancelLost()
+		c.lost, c.cancelLost = context.WithCancel(context.Background())
+		c.lostMu.Unlock()
+		if userCB != nil {
+			userCB(nc, err)
+		}
+	})
 	return c, nil
 }
 
@@ -158,7 +179,17 @@ func (c *Conn) Close() error {
 		c.nc.Close()
 	}
 	c.stopServer()
+	c.lostMu.Lock()
+	c.cancelLost()
+	c.lostMu.Unlock()
 	return err
+}
+
+// connectionLost returns a context cancelled when the connection drops.
+func (c *Conn) connectionLost() context.Context {
+	c.lostMu.Lock()
+	defer c.lostMu.Unlock()
+	return c.lost
 }
 
 func (c *Conn) stopServer() {

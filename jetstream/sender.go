@@ -150,8 +150,13 @@ func (s *Sender[T]) send(ctx context.Context, v T, try, timeoutErr bool) error {
 			haveSlot = true
 		}
 		actx, cancel := context.WithTimeout(ctx, attemptTimeout)
+		stop := context.AfterFunc(s.ch.conn.connectionLost(), cancel)
 		ack, err := s.ch.conn.js.PublishMsg(actx, msg, jetstream.WithRetryAttempts(0))
+		stop()
 		cancel()
+		if err != nil && ctx.Err() == nil && errors.Is(err, context.Canceled) {
+			err = fmt.Errorf("%w: connection lost", nats.ErrTimeout) // the outcome is unknown: retry
+		}
 		switch {
 		case err == nil:
 			sh.win.release(true)
