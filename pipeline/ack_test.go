@@ -132,7 +132,7 @@ func TestAckFailuresCollected(t *testing.T) {
 func TestAckStopEarly(t *testing.T) {
 	for _, how := range []string{"error", "cancel", "break"} {
 		t.Run(how, func(t *testing.T) {
-			for round := range 20 {
+			for round := range 8 {
 				f := newFakeAck(1 << 30) // endless
 				ctx, cancel := context.WithCancel(bg)
 				defer cancel()

@@ -32,7 +32,7 @@ func eachBranch(t *testing.T, branches []*pipeline.Stream[int], workers int) [][
 }
 
 func TestSplitEachItemToOneBranch(t *testing.T) {
-	const n = 30000
+	const n = 10000
 	for _, k := range []int{1, 2, 5} {
 		got := eachBranch(t, pipeline.Split(pipeline.From(slices.Values(seq(n))), k), 2)
 		l := newLedger()
@@ -49,7 +49,7 @@ func TestSplitEachItemToOneBranch(t *testing.T) {
 }
 
 func TestBroadcastEachItemToEveryBranch(t *testing.T) {
-	const n = 20000
+	const n = 8000
 	got := eachBranch(t, pipeline.Broadcast(pipeline.From(slices.Values(seq(n))), 3), 1)
 	for b, vs := range got {
 		if !slices.Equal(vs, seq(n)) {
@@ -59,7 +59,7 @@ func TestBroadcastEachItemToEveryBranch(t *testing.T) {
 }
 
 func TestPartitionSameKeySameBranch(t *testing.T) {
-	const n = 30000
+	const n = 10000
 	key := func(v int) uint64 { return uint64(v % 37) }
 	got := eachBranch(t, pipeline.Partition(pipeline.From(slices.Values(seq(n))), 4, key), 1)
 	l := newLedger()

@@ -30,7 +30,7 @@ var configs = []struct {
 }{{1, false}, {1, true}, {4, false}, {4, true}, {16, false}, {16, true}}
 
 func TestMapExactlyOnce(t *testing.T) {
-	const n = 20000
+	const n = 8000
 	for _, c := range configs {
 		t.Run(cfgName(c.workers, c.ordered), func(t *testing.T) {
 			s := pipeline.Map(pipeline.From(slices.Values(seq(n))), func(_ context.Context, v int) (int, error) {
@@ -54,7 +54,7 @@ func TestMapExactlyOnce(t *testing.T) {
 }
 
 func TestFilterExactlyOnce(t *testing.T) {
-	const n = 20000
+	const n = 8000
 	for _, c := range configs {
 		t.Run(cfgName(c.workers, c.ordered), func(t *testing.T) {
 			s := pipeline.Filter(pipeline.From(slices.Values(seq(n))), func(_ context.Context, v int) (bool, error) {
@@ -84,7 +84,7 @@ func TestFilterExactlyOnce(t *testing.T) {
 }
 
 func TestFlatMapExactlyOnce(t *testing.T) {
-	const n = 5000
+	const n = 3000
 	for _, c := range configs {
 		t.Run(cfgName(c.workers, c.ordered), func(t *testing.T) {
 			// item v has v%4 children: 0 to 3, so some items vanish.
