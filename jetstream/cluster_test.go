@@ -1,14 +1,12 @@
 package jetstream_test
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
-
+	
 	"github.com/baton-go/baton/jetstream"
 )
 
@@ -22,7 +20,7 @@ func TestFaultClusterLeaderKill(t *testing.T) {
 		t.Skip("a three-process cluster; skipped with -short")
 	}
 	n := faultMessages(t) / 2
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := faultCtx(n)
 	defer cancel()
 	dir := t.TempDir()
 	var ports, cports []int
@@ -89,7 +87,7 @@ func TestFaultClusterLeaderKill(t *testing.T) {
 		sent <- result{st, err}
 	}()
 	progress := func() int { c, _ := tally(t, logs, n); return distinct(c) }
-	waitFor(t, "half of the jobs", func() bool { return progress() >= n/2 })
+	waitProgress(t, "half of the jobs", progress, n/2)
 
 	s, err := conn.JetStream().Stream(ctx, faultChannel)
 	if err != nil {
@@ -104,7 +102,7 @@ func TestFaultClusterLeaderKill(t *testing.T) {
 	delete(brokers, leader)
 	t.Logf("killed the stream leader %s at %d jobs done", leader, progress())
 
-	waitFor(t, "every job", func() bool { return progress() == n })
+	waitProgress(t, "every job", progress, n)
 	res := <-sent
 	if res.err != nil {
 		t.Fatal(res.err)

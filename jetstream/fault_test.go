@@ -55,6 +55,30 @@ func tally(t *testing.T, logs []string, n int) (counts []int, lines int) {
 	return counts, lines
 }
 
+// waitProgress waits until progress reaches target, failing only when it
+// stops moving for a minute: a slow machine or a long run is no failure.
+func waitProgress(t *testing.T, what string, progress func() int, target int) {
+	t.Helper()
+	last, since := -1, time.Now()
+	for {
+		p := progress()
+		if p >= target {
+			return
+		}
+		if p != last {
+			last, since = p, time.Now()
+		} else if time.Since(since) > time.Minute {
+			t.Fatalf("no progress for a minute waiting for %s: %d of %d", what, p, target)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// faultCtx bounds a fault test: generous, growing with the jobs.
+func faultCtx(n int) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), 3*time.Minute+time.Duration(n)*5*time.Millisecond)
+}
+
 func distinct(counts []int) int {
 	d := 0
 	for _, c := range counts {
@@ -92,7 +116,7 @@ func produceJobs(ctx context.Context, tx *jetstream.Sender[job], n int) (jetstre
 // and redeliveries stayed within what the crashes could have held.
 func TestFaultWorkerAndBrokerKill(t *testing.T) {
 	n := faultMessages(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := faultCtx(n)
 	defer cancel()
 	dir := t.TempDir()
 	port, err := jetstream.FreePort()
@@ -139,15 +163,15 @@ func TestFaultWorkerAndBrokerKill(t *testing.T) {
 	}()
 
 	progress := func() int { c, _ := tally(t, logs, n); return distinct(c) }
-	waitFor(t, "a quarter of the jobs", func() bool { return progress() >= n/4 })
+	waitProgress(t, "a quarter of the jobs", progress, n/4)
 	workers[0].kill()
 	t.Logf("killed worker 0 at %d jobs done", progress())
-	waitFor(t, "half of the jobs", func() bool { return progress() >= n/2 })
+	waitProgress(t, "half of the jobs", progress, n/2)
 	broker.kill()
 	t.Logf("killed the broker at %d jobs done", progress())
 	broker = startProc(t, "broker", brokerEnv...)
 
-	waitFor(t, "every job", func() bool { return progress() == n })
+	waitProgress(t, "every job", progress, n)
 	res := <-sent
 	if res.err != nil {
 		t.Fatal(res.err)
