@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	
+
 	"github.com/baton-go/baton/jetstream"
 )
 
