@@ -8,6 +8,9 @@
 //
 //	bench   run crossbeam-channel's benchmark suite for baton and native
 //	        channels, or (--peers) a comparison with other Go queues
+//	tour    walk through message passing with baton, one live step per
+//	        concept: spawn and join, channels, select, back-pressure,
+//	        errors, mutexes, worker pools and pipelines
 //
 // Run `baton <command> --help` for a command's flags.
 package main
