@@ -30,6 +30,10 @@ type Config struct {
 	// SelectOps is the number of selects per round of the 64-channel
 	// select-cost check (crossbeam suite only); 0 skips the check.
 	SelectOps int
+	// SkipAllocs leaves the allocations-per-message section out of the
+	// report. Allocations are counted during the rows' rounds anyway, so
+	// this saves no time; it only keeps the report to what was asked for.
+	SkipAllocs bool
 	// Progress, when set, is called before each measurement.
 	Progress func(Progress)
 }

@@ -146,7 +146,7 @@ func kindColumns[T any](items []T, kind, impl func(T) string) (kinds, impls []st
 
 func writeAllocs(w io.Writer, r *Results) {
 	all := AllocsByKind(r)
-	if len(all) == 0 {
+	if len(all) == 0 || r.SkipAllocs {
 		return
 	}
 	kinds, impls, cell := kindColumns(all, func(a KindAllocs) string { return a.Kind },
@@ -232,26 +232,32 @@ func writeSelect64(w io.Writer, r *Results) {
 	t.write(w)
 }
 
-// WriteBaseline writes the comparison with a baseline: every delta, the
-// regressions marked, and a closing count.
+// WriteBaseline writes the comparison with a baseline: every delta with its
+// rounds and p-value, the regressions marked, a closing count, and the rule.
 func WriteBaseline(w io.Writer, deltas []Delta, notes []string, threshold float64) {
-	fmt.Fprintf(w, "\ncompared with the baseline (ratio to the reference; lower is better):\n")
+	fmt.Fprintf(w, "\ncompared with the baseline (median ratio to the reference over the rounds; lower is better):\n")
 	for _, n := range notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
 	t := table{left: 2}
-	t.add("case", "impl", "baseline", "now", "change", "")
+	t.add("case", "impl", "baseline", "now", "change", "rounds", "p", "")
 	for _, d := range deltas {
 		mark := ""
-		if d.Regressed {
+		switch {
+		case d.Regressed:
 			mark = "REGRESSION"
+		case d.Change > threshold:
+			mark = "within noise"
 		}
-		t.add(d.Row, d.Impl, ratio(d.Base), ratio(d.Now), fmt.Sprintf("%+.1f%%", 100*d.Change), mark)
+		t.add(d.Row, d.Impl, ratio(d.Base), ratio(d.Now), fmt.Sprintf("%+.1f%%", 100*d.Change),
+			fmt.Sprintf("%d/%d", d.BaseRounds, d.NowRounds), fmt.Sprintf("%.3f", d.P), mark)
 	}
 	t.write(w)
+	fmt.Fprintf(w, "rule: a regression is worse by more than %.0f%% AND beyond the rounds' spread (one-sided Mann–Whitney rank test of the per-round ratios, p <= %.2f)\n",
+		100*threshold, Alpha)
 	if n := Regressions(deltas); n > 0 {
-		fmt.Fprintf(w, "%d of %d ratios regressed by more than %.0f%%\n", n, len(deltas), 100*threshold)
+		fmt.Fprintf(w, "%d of %d ratios regressed\n", n, len(deltas))
 	} else {
-		fmt.Fprintf(w, "no ratio regressed by more than %.0f%% (%d compared)\n", 100*threshold, len(deltas))
+		fmt.Fprintf(w, "no ratio regressed (%d compared)\n", len(deltas))
 	}
 }

@@ -43,6 +43,10 @@ type Results struct {
 	// rounds than Rounds.
 	Interrupted bool `json:"interrupted,omitempty"`
 
+	// SkipAllocs is set when the run was asked to leave the allocations
+	// section out of its report.
+	SkipAllocs bool `json:"skip_allocs,omitempty"`
+
 	// Rows holds every row's rounds, in table order.
 	Rows []RowResult `json:"rows"`
 	// Select64 is the select-cost extra: one entry per implementation.

@@ -26,15 +26,17 @@ type Progress struct {
 	Round, Rounds int
 	// What names the measurement: "boundedN/mpmc baton".
 	What string
-	// Elapsed is the time since Run started; Left estimates the time to
-	// the end.
+	// Elapsed is the time since Run started. Left estimates the time to
+	// the end from what the measurements of earlier rounds took; it is
+	// negative, meaning unknown, until every measurement still to come has
+	// run once or has a fixed length.
 	Elapsed, Left time.Duration
 }
 
 // job is one measurement: measure runs it (on its own goroutine), record
 // stores its sample. key identifies the same measurement in other rounds,
-// whose duration estimates this one's; guess, when set, is the estimate
-// before any round ran.
+// whose duration estimates this one's; guess, when set, is its duration
+// known in advance (the idle check's window).
 type job struct {
 	key, what string
 	round     int
@@ -43,9 +45,9 @@ type job struct {
 	record    func(sample)
 }
 
-// Run runs the configuration: Rounds rounds of every row, each round
-// running the row's implementations one after the other (native, baton,
-// native, baton, ...), then the select-cost and idle checks. When ctx ends
+// Run runs the configuration: Rounds rounds, each running every row's
+// implementations one after the other (native, baton, native, baton, ...)
+// and then one round of the select-cost check; then the idle check. When ctx ends
 // it returns at once with what was measured so far and ErrInterrupted; the
 // measurement in flight is abandoned, so the caller should exit soon.
 func Run(ctx context.Context, cfg Config) (*Results, error) {
@@ -67,9 +69,13 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 		Rounds:     cfg.Rounds,
 		Reference:  Reference,
 	}
+	res.SkipAllocs = cfg.SkipAllocs
 	jobs := rowJobs(res, rows, cfg)
 	if cfg.Suite == SuiteCrossbeam && cfg.SelectOps > 0 {
-		jobs = append(jobs, selectJobs(res, cfg)...)
+		// Round r of the select check right after round r of the rows:
+		// once the first round is done, every measurement has been seen
+		// and the time left can be estimated.
+		jobs = interleaveRounds(jobs, selectJobs(res, cfg))
 	}
 	if cfg.Idle > 0 {
 		jobs = append(jobs, idleJobs(res, rows, cfg)...)
@@ -183,19 +189,41 @@ func idleJobs(res *Results, rows []Row, cfg Config) []job {
 	return jobs
 }
 
+// interleaveRounds merges two lists of jobs, each in round order, so that
+// round r of b follows round r of a.
+func interleaveRounds(a, b []job) []job {
+	out := make([]job, 0, len(a)+len(b))
+	for len(a) > 0 || len(b) > 0 {
+		r := 0
+		switch {
+		case len(a) > 0:
+			r = a[0].round
+		default:
+			r = b[0].round
+		}
+		for len(a) > 0 && a[0].round == r {
+			out, a = append(out, a[0]), a[1:]
+		}
+		for len(b) > 0 && b[0].round <= r {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return out
+}
+
 // runJobs runs the jobs in order, reporting progress before each, and
 // stops with ErrInterrupted as soon as ctx ends.
 func runJobs(ctx context.Context, jobs []job, rounds int, progress func(Progress)) error {
 	start := time.Now()
-	took := map[string]time.Duration{}
-	var total time.Duration
+	var took durations
 	for i, j := range jobs {
 		if ctx.Err() != nil {
 			return ErrInterrupted
 		}
 		if progress != nil {
+			elapsed := time.Since(start)
 			p := Progress{Step: i + 1, Steps: len(jobs), Round: j.round, What: j.what,
-				Elapsed: time.Since(start), Left: estimate(jobs[i:], took, total, i)}
+				Elapsed: elapsed, Left: took.estimate(jobs[i:], elapsed)}
 			if j.round > 0 {
 				p.Rounds = rounds
 			}
@@ -213,31 +241,50 @@ func runJobs(ctx context.Context, jobs []job, rounds int, progress func(Progress
 		case <-ctx.Done():
 			return ErrInterrupted
 		}
-		d := time.Since(t0)
-		took[j.key] = d
-		total += d
+		took.add(j.key, time.Since(t0))
 	}
 	return nil
 }
 
-// estimate returns the expected duration of the remaining jobs: each takes
-// what the same measurement took last, else its guess, else the mean of the
-// measurements so far.
-func estimate(rest []job, took map[string]time.Duration, total time.Duration, done int) time.Duration {
-	mean := 50 * time.Millisecond
-	if done > 0 {
-		mean = total / time.Duration(done)
+// durations records how long each measurement took, round after round.
+type durations struct {
+	sum      map[string]time.Duration // per key, over its rounds
+	n        map[string]int
+	measured time.Duration // all measurements together
+}
+
+func (d *durations) add(key string, took time.Duration) {
+	if d.sum == nil {
+		d.sum, d.n = map[string]time.Duration{}, map[string]int{}
 	}
+	d.sum[key] += took
+	d.n[key]++
+	d.measured += took
+}
+
+// estimate returns the expected duration of the remaining jobs, or -1 when
+// some of them has neither run in an earlier round nor a known length: a
+// guess from other measurements would be wrong by a factor of several, as
+// the cases differ by that much.
+//
+// Each job takes what the same measurement took on average in the rounds
+// so far, or its known length. The sum is scaled by the share of the
+// elapsed time that measurements took, so the time between them (the
+// runner's own, the garbage collector's) is counted too.
+func (d *durations) estimate(rest []job, elapsed time.Duration) time.Duration {
 	var left time.Duration
 	for _, j := range rest {
-		switch d, ok := took[j.key]; {
-		case ok:
-			left += d
+		switch n := d.n[j.key]; {
+		case n > 0:
+			left += d.sum[j.key] / time.Duration(n)
 		case j.guess > 0:
 			left += j.guess
 		default:
-			left += mean
+			return -1
 		}
+	}
+	if d.measured > 0 && elapsed > d.measured {
+		left = time.Duration(float64(left) * float64(elapsed) / float64(d.measured))
 	}
 	return left
 }

@@ -3,10 +3,12 @@ package suite
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/baton-go/baton/bench/peers"
@@ -174,11 +176,54 @@ func TestNativeSelect64(t *testing.T) {
 }
 
 func TestEstimate(t *testing.T) {
-	jobs := []job{{key: "a"}, {key: "b", guess: time.Second}, {key: "c"}}
-	took := map[string]time.Duration{"a": 2 * time.Second}
-	// a is known (2s), b has a guess (1s), c takes the mean (3s over 1 job).
-	if got := estimate(jobs, took, 3*time.Second, 1); got != 6*time.Second {
-		t.Errorf("estimate = %v, want 6s", got)
+	var d durations
+	jobs := []job{{key: "a"}, {key: "b", guess: time.Second}, {key: "a"}}
+	if got := d.estimate(jobs, 0); got != -1 {
+		t.Errorf("nothing measured yet: estimate = %v, want -1 (unknown)", got)
+	}
+	d.add("a", 2*time.Second)
+	// a twice at 2s, b's known 1s; measurements took all the elapsed time.
+	if got := d.estimate(jobs, 2*time.Second); got != 5*time.Second {
+		t.Errorf("estimate = %v, want 5s", got)
+	}
+	d.add("a", 4*time.Second) // a's mean is now 3s
+	// Measurements took 6s of 12s elapsed: the rest will too, so ×2.
+	if got := d.estimate(jobs, 12*time.Second); got != 14*time.Second {
+		t.Errorf("estimate = %v, want (3+1+3)×2 = 14s", got)
+	}
+}
+
+// TestRunJobsEstimate runs jobs of known lengths on synctest's clock: the
+// time left is unknown during the first round and exact afterwards.
+func TestRunJobsEstimate(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		mk := func(key string, round int, d, guess time.Duration) job {
+			return job{key: key, what: key, round: round, guess: guess,
+				measure: func() sample { time.Sleep(d); return sample{} }, record: func(sample) {}}
+		}
+		ms := time.Millisecond
+		jobs := []job{mk("x", 1, 10*ms, 0), mk("y", 1, 30*ms, 0), mk("x", 2, 10*ms, 0), mk("y", 2, 30*ms, 0),
+			mk("z", 0, 50*ms, 50*ms)}
+		var left []time.Duration
+		if err := runJobs(context.Background(), jobs, 2, func(p Progress) { left = append(left, p.Left) }); err != nil {
+			t.Fatal(err)
+		}
+		want := []time.Duration{-1, -1, 90 * ms, 80 * ms, 50 * ms}
+		if !slices.Equal(left, want) {
+			t.Errorf("time left %v, want %v", left, want)
+		}
+	})
+}
+
+func TestInterleaveRounds(t *testing.T) {
+	a := []job{{key: "a", round: 1}, {key: "b", round: 1}, {key: "a", round: 2}, {key: "b", round: 2}}
+	b := []job{{key: "s", round: 1}, {key: "s", round: 2}}
+	var got []string
+	for _, j := range interleaveRounds(a, b) {
+		got = append(got, fmt.Sprint(j.key, j.round))
+	}
+	if want := []string{"a1", "b1", "s1", "a2", "b2", "s2"}; !slices.Equal(got, want) {
+		t.Errorf("order %v, want %v", got, want)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,14 +15,20 @@ import (
 )
 
 const benchUsage = `Usage: baton bench [flags]
+       baton bench <layer> [flags]
 
 Runs crossbeam-channel's benchmark suite (seq, spsc, mpsc, mpmc, select_rx,
 select_both on bounded0, bounded1, boundedN and unbounded channels, with 4
 senders and receivers) for baton and for native channels, alternating them
 round after round, and prints the median ns/msg of each, their spread and
 the ratio. Native Go has no unbounded channel: its unbounded rows use a
-channel of capacity N. Then it reports heap allocations per message, the CPU
-time an idle receiver burns, and the cost of a select over 64 channels.
+channel of capacity N.
+
+Three extra sections follow (--extras): allocs, the heap allocations per
+message of the rows that ran; idle, the CPU time an idle receiver burns on
+each kind of channel that ran; select64, the cost of one select over 64
+ready channels. Without --cases all three run; with --cases, none does
+unless --extras names it.
 
 With --peers it compares baton with other Go queues (smallnest/chanx,
 puzpuzpuz/xsync, Workiva/go-datastructures) and native channels instead.
@@ -29,10 +36,17 @@ puzpuzpuz/xsync, Workiva/go-datastructures) and native channels instead.
 --cases takes a comma-separated list; each item is a case (spsc), a kind
 (bounded1) or a row (bounded1/spsc), and the rows named by any item run.
 
-Exit status: 0 when done; 1 when a check failed (a ratio regressed beyond
---threshold against --baseline, or baton's idle receiver burns CPU); 2 for
-bad input; 130 when interrupted, after printing what was measured (and
-writing no file).
+--baseline compares each row's baton/native ratio with an earlier run's.
+A ratio regressed when its median is worse by more than --threshold AND
+a one-sided Mann-Whitney rank test of the per-round ratios of the two runs
+gives p <= 0.05: this run's rounds sit above the baseline's by more than
+their spread explains. That needs at least 3 rounds on each side. On a
+loaded machine two runs of the same code differ by tens of percent, so a
+fixed percentage alone flags noise; run again before blaming the code.
+
+Exit status: 0 when done; 1 when a check failed (a ratio regressed against
+--baseline, or baton's idle receiver burns CPU); 2 for bad input; 130 when
+interrupted, after printing what was measured (and writing no file).
 
 Flags:
 `
@@ -61,7 +75,9 @@ func parseBench(args []string, helpOut io.Writer) (*benchOptions, error) {
 	fs.StringVar(&o.jsonPath, "json", "", "write every round's raw figures to this JSON `file`")
 	fs.StringVar(&o.plotPath, "plot", "", "draw grouped bars per case to this `file` (.svg, .png or .pdf)")
 	fs.StringVar(&o.basePath, "baseline", "", "compare ratios with an earlier --json `file`; regressions exit 1")
-	fs.Float64Var(&o.threshold, "threshold", suite.DefaultThreshold, "a ratio worse than the baseline's by more than this share is a regression")
+	fs.Float64Var(&o.threshold, "threshold", suite.DefaultThreshold,
+		"the smallest change of a median ratio against --baseline that can count as a regression (0.10 = 10%)")
+	extras := fs.String("extras", "", "extra `sections` to run: comma-separated allocs, idle, select64; all or none (default all, none with --cases)")
 	idle := fs.Duration("idle", suite.DefaultIdle, "window of the idle-receiver check, 0 to skip; 1s with --full")
 	selects := fs.Int("selects", suite.DefaultSelectOps(suite.DefaultMessages),
 		"selects per round of the 64-channel select check, 0 to skip; N/4 by default, at most 262144")
@@ -96,6 +112,27 @@ func parseBench(args []string, helpOut io.Writer) (*benchOptions, error) {
 	if !set["selects"] {
 		o.cfg.SelectOps = suite.DefaultSelectOps(o.cfg.Messages)
 	}
+	if set["cases"] && strings.Trim(o.cfg.Cases, ", \t") == "" {
+		return nil, fmt.Errorf("--cases is empty; name cases, kinds or kind/case rows, or leave --cases out to run them all")
+	}
+	spec := *extras
+	if !set["extras"] {
+		spec = "all"
+		if set["cases"] {
+			spec = "none"
+		}
+	}
+	want, err := parseExtras(spec)
+	if err != nil {
+		return nil, err
+	}
+	if !want[extraIdle] {
+		o.cfg.Idle = 0
+	}
+	if !want[extraSelect64] {
+		o.cfg.SelectOps = 0
+	}
+	o.cfg.SkipAllocs = !want[extraAllocs]
 	if o.threshold < 0 {
 		return nil, fmt.Errorf("--threshold must not be negative, not %v", o.threshold)
 	}
@@ -113,6 +150,40 @@ func parseBench(args []string, helpOut io.Writer) (*benchOptions, error) {
 		}
 	}
 	return o, nil
+}
+
+// The extra sections of `baton bench`, as --extras names them.
+const (
+	extraAllocs   = "allocs"
+	extraIdle     = "idle"
+	extraSelect64 = "select64"
+)
+
+// parseExtras parses --extras: a comma-separated list of sections, or all,
+// or none. An empty list is refused, like an empty --cases: "none" says
+// it.
+func parseExtras(spec string) (map[string]bool, error) {
+	known := []string{extraAllocs, extraIdle, extraSelect64}
+	want := map[string]bool{}
+	switch strings.TrimSpace(spec) {
+	case "all":
+		for _, k := range known {
+			want[k] = true
+		}
+		return want, nil
+	case "none":
+		return want, nil
+	case "":
+		return nil, fmt.Errorf("--extras is empty; name sections (%s), or all, or none", strings.Join(known, ", "))
+	}
+	for item := range strings.SplitSeq(spec, ",") {
+		item = strings.TrimSpace(item)
+		if !slices.Contains(known, item) {
+			return nil, fmt.Errorf("unknown extra section %q in --extras (known: %s; or all, none)", item, strings.Join(known, ", "))
+		}
+		want[item] = true
+	}
+	return want, nil
 }
 
 // readBaseline reads and checks the baseline file.
@@ -155,6 +226,17 @@ func registerBenchLayer(l benchLayer) {
 	benchLayers = append(benchLayers, l)
 }
 
+// writeLayersHelp lists the layers `baton bench <layer>` can measure.
+func writeLayersHelp(w io.Writer) {
+	fmt.Fprintf(w, "\nLayers (baton bench <layer> --help for their flags):\n")
+	if len(benchLayers) == 0 {
+		fmt.Fprintf(w, "  none in this build\n")
+	}
+	for _, l := range benchLayers {
+		fmt.Fprintf(w, "  %-10s %s\n", l.name, l.summary)
+	}
+}
+
 // runBench is `baton bench`, or `baton bench <layer>` when its first
 // argument names a layer.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -167,6 +249,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	o, err := parseBench(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
+		writeLayersHelp(stdout)
 		return exitOK
 	}
 	if err != nil {

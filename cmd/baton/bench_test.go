@@ -40,6 +40,50 @@ func TestParseBenchDefaults(t *testing.T) {
 	}
 }
 
+func TestParseBenchExtras(t *testing.T) {
+	for _, c := range []struct {
+		args                  []string
+		idle, selects, allocs bool
+	}{
+		{nil, true, true, true},
+		{[]string{"--cases", "spsc"}, false, false, false},
+		{[]string{"--cases", "spsc", "--extras", "idle"}, true, false, false},
+		{[]string{"--cases", "spsc", "--extras", "all"}, true, true, true},
+		{[]string{"--extras", "none"}, false, false, false},
+		{[]string{"--extras", "allocs, select64"}, false, true, true},
+	} {
+		o, err := parseBench(c.args, io.Discard)
+		if err != nil {
+			t.Fatalf("%v: %v", c.args, err)
+		}
+		if got := [3]bool{o.cfg.Idle > 0, o.cfg.SelectOps > 0, !o.cfg.SkipAllocs}; got != [3]bool{c.idle, c.selects, c.allocs} {
+			t.Errorf("%v: idle, select64, allocs = %v, want %v", c.args, got, [3]bool{c.idle, c.selects, c.allocs})
+		}
+	}
+}
+
+// TestBenchCasesLimitExtras runs a one-row subset: no extra section runs
+// unless asked for by name.
+func TestBenchCasesLimitExtras(t *testing.T) {
+	small := []string{"bench", "--n", "64", "--rounds", "1", "--idle", "1ms", "--selects", "16", "-q", "--cases", "bounded1/spsc"}
+	code, stdout, stderr := runArgs(context.Background(), small...)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, s := range []string{"heap allocations", "idle receiver", "select over 64"} {
+		if strings.Contains(stdout, s) {
+			t.Errorf("--cases alone ran the extra section %q", s)
+		}
+	}
+	if !strings.Contains(stdout, "bounded1/spsc") || strings.Contains(stdout, "bounded0/spsc") {
+		t.Errorf("rows:\n%s", stdout)
+	}
+	code, stdout, stderr = runArgs(context.Background(), append(small, "--extras", "select64")...)
+	if code != exitOK || !strings.Contains(stdout, "select over 64") || strings.Contains(stdout, "idle receiver") {
+		t.Errorf("--extras select64: exit %d, %s\n%s", code, stderr, stdout)
+	}
+}
+
 func TestBadInput(t *testing.T) {
 	dir := t.TempDir()
 	wrongSuite := filepath.Join(dir, "peers.json")
@@ -59,6 +103,12 @@ func TestBadInput(t *testing.T) {
 		"missing baseline":  {"bench", "--baseline", filepath.Join(dir, "none.json")},
 		"baseline of peers": {"bench", "--baseline", wrongSuite},
 		"negative treshold": {"bench", "--threshold", "-1"},
+		"empty cases":       {"bench", "--cases", ""},
+		"only commas":       {"bench", "--cases", " , "},
+		"empty extras":      {"bench", "--extras", ""},
+		"unknown extra":     {"bench", "--extras", "idle,gc"},
+		"json in /proc":     {"bench", "--json", "/proc/version"},
+		"json is a device":  {"bench", "--json", os.DevNull},
 		"unknown command":   {"frobnicate"},
 		"no command":        {},
 	} {
@@ -165,7 +215,13 @@ func TestProgressLines(t *testing.T) {
 	p.update(suite.Progress{Step: 2, Steps: 10, Round: 1, Rounds: 2, What: "bounded1/spsc baton"}) // throttled
 	p.update(suite.Progress{Step: 6, Steps: 10, Round: 2, Rounds: 2, What: "bounded1/spsc native"})
 	p.done()
+	p.update(suite.Progress{Step: 7, Steps: 10, Round: 2, Rounds: 2, What: "x", Left: 2 * time.Second}) // throttled
+	p.update(suite.Progress{Step: 8, Steps: 10, Round: 3, Rounds: 3, What: "x", Left: -1})
 	got := buf.String()
+	if !strings.Contains(got, "time left known after round 1") || strings.Contains(got, "-1") {
+		t.Errorf("an unknown time left:\n%s", got)
+	}
+	got = got[:strings.Index(got, "[8/10]")]
 	if strings.Count(got, "\n") != 2 || !strings.Contains(got, "round 1/2  bounded1/spsc native") ||
 		!strings.Contains(got, "about 3s left") || !strings.Contains(got, "[6/10] round 2/2") {
 		t.Errorf("progress:\n%s", got)

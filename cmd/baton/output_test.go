@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -42,8 +43,42 @@ func TestCheckWritable(t *testing.T) {
 	if err := checkWritable(filepath.Join(dir, "no", "such.json")); err == nil {
 		t.Error("a missing directory was accepted")
 	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+	existing := filepath.Join(dir, "old.json")
+	if err := os.WriteFile(existing, []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkWritable(existing); err != nil {
+		t.Errorf("an existing writable file: %v", err)
+	}
+	if err := checkWritable(filepath.Join(dir, "no", "such.json")); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("missing directory: %v", err)
+	}
+	if err := checkWritable(filepath.Join(existing, "x.json")); err == nil || !strings.Contains(err.Error(), "not a directory") {
+		t.Errorf("a file as the directory: %v", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("checkWritable left files: %v", entries)
+	}
+	if got, _ := os.ReadFile(existing); string(got) != "{}" {
+		t.Errorf("checkWritable changed an existing file: %q", got)
+	}
+}
+
+// TestCheckWritableSpecial covers files that exist and cannot be written
+// in place: as a user, /proc/version refuses writes; as root it opens, but
+// /proc takes no new file. Either way the message must not claim that the
+// file does not exist. A device must never be replaced by a rename.
+func TestCheckWritableSpecial(t *testing.T) {
+	if _, err := os.Stat("/proc/version"); err == nil {
+		err := checkWritable("/proc/version")
+		if err == nil || strings.Contains(err.Error(), "no such file") || !strings.Contains(err.Error(), "/proc") {
+			t.Errorf("/proc/version: %v", err)
+		}
+	}
+	if _, err := os.Stat(os.DevNull); err == nil {
+		if err := checkWritable(os.DevNull); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("%s: %v", os.DevNull, err)
+		}
 	}
 }
 

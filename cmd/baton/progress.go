@@ -38,7 +38,11 @@ func (p *progress) update(s suite.Progress) {
 	if s.Round > 0 {
 		line = fmt.Sprintf("[%d/%d] round %d/%d  %s", s.Step, s.Steps, s.Round, s.Rounds, s.What)
 	}
-	line += fmt.Sprintf("  elapsed %s, about %s left", roundDur(s.Elapsed), roundDur(s.Left))
+	if s.Left >= 0 {
+		line += fmt.Sprintf("  elapsed %s, about %s left", roundDur(s.Elapsed), roundDur(s.Left))
+	} else {
+		line += fmt.Sprintf("  elapsed %s, time left known after round 1", roundDur(s.Elapsed))
+	}
 	if p.tty {
 		fmt.Fprintf(p.w, "\r\033[K%s", line)
 		p.shown = true
