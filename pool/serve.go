@@ -135,8 +135,9 @@ func (s *server[T]) work(wg *sync.WaitGroup) {
 			return
 		}
 		if err := s.ctx.Err(); err != nil { // stopping: not handled
+			finished = true
 			s.settle(settle, err)
-			continue // the next receive fails at once and ends the loop
+			return
 		}
 		err, _ = call(s.ctx, func(ctx context.Context) error { return s.fn(ctx, v) })
 		if err != nil {
