@@ -1,0 +1,290 @@
+package poolbench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/baton-go/baton/bench/suite"
+)
+
+// Config says what Run measures.
+type Config struct {
+	// Full runs the issue's sizes: W1 with 200k tasks on 10k workers, W2
+	// with 1M tasks. The default is a tenth of W1 and a fifth of W2, so a
+	// run takes under a minute on 2 cores.
+	Full bool
+	// Rounds is how many times each implementation runs each workload.
+	// Rounds are interleaved: every implementation runs once per round,
+	// in an order that rotates, so drift in the machine hits all alike.
+	Rounds int
+	// Only, if not empty, is a comma-separated list of workload names (W1,
+	// W2/1x, W2/100x, W3) or prefixes (W2).
+	Only string
+	// Idle is the window of the CPU checks, 0 to skip them.
+	Idle time.Duration
+	// Progress, if set, is called before each measurement.
+	Progress func(step, steps int, what string)
+}
+
+// Row is one workload's measurements.
+type Row struct {
+	Name  string
+	What  string
+	Tasks int
+	Impls []ImplRounds
+}
+
+// ImplRounds is one implementation's rounds of one workload.
+type ImplRounds struct {
+	Name string
+	// NS, Bytes and Mallocs hold each round's wall time, bytes allocated
+	// and heap allocations, for all of the row's tasks.
+	NS      []int64
+	Bytes   []uint64
+	Mallocs []uint64
+}
+
+// Summary condenses one implementation's rounds, per task.
+type Summary struct {
+	Name                string
+	Median, Min, Max    float64 // ns per task
+	BytesPerTask        float64 // median over rounds
+	AllocsPerTask       float64 // median over rounds
+	Ratio               float64 // Median over baton's
+	Rounds              int
+	FastestPeer, IsPeer bool
+}
+
+// Results is a whole run.
+type Results struct {
+	Started             time.Time
+	GoVersion           string
+	GOOS, GOARCH        string
+	NumCPU, GOMAXPROCS  int
+	Rounds              int
+	Full                bool
+	Interrupted         bool
+	Rows                []Row
+	IdleCPU, BlockedCPU time.Duration // CPU used by the process during Idle
+	Idle                time.Duration
+}
+
+// ErrInterrupted is returned, with what was measured, when ctx ended.
+var ErrInterrupted = errors.New("poolbench: interrupted")
+
+type entry struct {
+	name, what string
+	tasks      int
+	impls      []string
+	run        []func()
+}
+
+func (c Config) entries() ([]entry, error) {
+	var all []entry
+	for _, w := range Workloads {
+		l := w.Load(c.Full)
+		e := entry{name: w.Name, what: fmt.Sprintf("%d %s", l.Tasks, w.What), tasks: l.Tasks}
+		for _, im := range Impls {
+			e.impls = append(e.impls, im.Name)
+			e.run = append(e.run, func() { im.Run(l) })
+		}
+		all = append(all, e)
+	}
+	n := W3Tasks(c.Full)
+	workers := runtime.GOMAXPROCS(0)
+	e := entry{name: "W3", what: fmt.Sprintf("%d tiny tasks, results read back in submission order, GOMAXPROCS workers", n), tasks: n}
+	for _, im := range OrderedImpls {
+		e.impls = append(e.impls, im.Name)
+		e.run = append(e.run, func() {
+			next := 0
+			im.Run(n, workers, Square, func(v int) {
+				if v != next*next {
+					panic(fmt.Sprintf("poolbench: %s: result %d out of order", im.Name, next))
+				}
+				next++
+			})
+			if next != n {
+				panic(fmt.Sprintf("poolbench: %s: %d results of %d", im.Name, next, n))
+			}
+		})
+	}
+	all = append(all, e)
+	if c.Only == "" {
+		return all, nil
+	}
+	var out []entry
+	for _, want := range strings.Split(c.Only, ",") {
+		want = strings.TrimSpace(want)
+		found := false
+		for _, e := range all {
+			if e.name == want || strings.HasPrefix(e.name, want+"/") {
+				out = append(out, e)
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("unknown workload %q: want W1, W2, W2/1x, W2/100x or W3", want)
+		}
+	}
+	return out, nil
+}
+
+// Validate checks c.
+func (c Config) Validate() error {
+	if c.Rounds < 1 {
+		return fmt.Errorf("rounds must be at least 1, not %d", c.Rounds)
+	}
+	if c.Idle < 0 {
+		return fmt.Errorf("idle must not be negative, not %s", c.Idle)
+	}
+	_, err := c.entries()
+	return err
+}
+
+// Run measures every workload of c, rounds interleaved.
+func Run(ctx context.Context, c Config) (*Results, error) {
+	entries, err := c.entries()
+	if err != nil {
+		return nil, err
+	}
+	if c.Rounds < 1 {
+		return nil, fmt.Errorf("poolbench: rounds must be at least 1, not %d", c.Rounds)
+	}
+	res := &Results{
+		Started: time.Now().UTC(), GoVersion: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
+		NumCPU: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), Rounds: c.Rounds, Full: c.Full, Idle: c.Idle,
+	}
+	for _, e := range entries {
+		row := Row{Name: e.name, What: e.what, Tasks: e.tasks}
+		for _, name := range e.impls {
+			row.Impls = append(row.Impls, ImplRounds{Name: name})
+		}
+		res.Rows = append(res.Rows, row)
+	}
+	steps, step := 0, 0
+	for _, e := range entries {
+		steps += len(e.impls) * c.Rounds
+	}
+	if c.Idle > 0 {
+		steps += 2
+	}
+	for round := range c.Rounds {
+		for ri, e := range entries {
+			k := len(e.impls)
+			for j := range k {
+				i := (j + round) % k // rotate who goes first
+				if ctx.Err() != nil {
+					res.Interrupted = true
+					return res, ErrInterrupted
+				}
+				step++
+				if c.Progress != nil {
+					c.Progress(step, steps, fmt.Sprintf("round %d/%d %s %s", round+1, c.Rounds, e.name, e.impls[i]))
+				}
+				ns, bytes, mallocs := measure(e.run[i])
+				ir := &res.Rows[ri].Impls[i]
+				ir.NS = append(ir.NS, ns)
+				ir.Bytes = append(ir.Bytes, bytes)
+				ir.Mallocs = append(ir.Mallocs, mallocs)
+			}
+		}
+	}
+	if c.Idle > 0 {
+		step++
+		if c.Progress != nil {
+			c.Progress(step, steps, "idle pool CPU")
+		}
+		res.IdleCPU = IdleCPU(c.Idle)
+		step++
+		if c.Progress != nil {
+			c.Progress(step, steps, "blocked producer CPU")
+		}
+		res.BlockedCPU = BlockedCPU(c.Idle)
+	}
+	return res, nil
+}
+
+// measure runs fn once after a collection, and returns its wall time and
+// what it allocated.
+func measure(fn func()) (ns int64, bytes, mallocs uint64) {
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	fn()
+	ns = time.Since(start).Nanoseconds()
+	runtime.ReadMemStats(&after)
+	return ns, after.TotalAlloc - before.TotalAlloc, after.Mallocs - before.Mallocs
+}
+
+// Summarize condenses a row per implementation, per task, with ratios to
+// baton (the first implementation).
+func (r Row) Summarize() []Summary {
+	var out []Summary
+	for _, im := range r.Impls {
+		per := func(xs []float64) []float64 {
+			for i := range xs {
+				xs[i] /= float64(r.Tasks)
+			}
+			return xs
+		}
+		ns := per(toF(im.NS))
+		lo, hi := suite.MinMax(ns)
+		out = append(out, Summary{
+			Name: im.Name, Median: suite.Median(ns), Min: lo, Max: hi, Rounds: len(ns),
+			BytesPerTask:  suite.Median(per(toF(im.Bytes))),
+			AllocsPerTask: suite.Median(per(toF(im.Mallocs))),
+			Ratio:         math.NaN(),
+		})
+	}
+	if len(out) > 0 && out[0].Rounds > 0 {
+		fastest := -1
+		for i := range out {
+			out[i].Ratio = out[i].Median / out[0].Median
+			out[i].IsPeer = i > 0
+			if i > 0 && (fastest < 0 || out[i].Median < out[fastest].Median) {
+				fastest = i
+			}
+		}
+		if fastest > 0 {
+			out[fastest].FastestPeer = true
+		}
+	}
+	return out
+}
+
+func toF[T int64 | uint64](xs []T) []float64 {
+	out := make([]float64, len(xs))
+	for i, x := range xs {
+		out[i] = float64(x)
+	}
+	return out
+}
+
+// SuiteResults converts r to the shape of bench/suite's results, so that
+// the plotting code of `baton bench` draws it: one panel per workload
+// family, one group of bars per workload.
+func (r *Results) SuiteResults() *suite.Results {
+	s := &suite.Results{
+		Version: suite.FormatVersion, Suite: "pool", Started: r.Started, GoVersion: r.GoVersion,
+		GOOS: r.GOOS, GOARCH: r.GOARCH, NumCPU: r.NumCPU, GOMAXPROCS: r.GOMAXPROCS,
+		Rounds: r.Rounds, Reference: "baton", Interrupted: r.Interrupted,
+	}
+	for _, row := range r.Rows {
+		kind, cs, _ := strings.Cut(row.Name, "/")
+		if cs == "" {
+			cs = kind
+		}
+		sr := suite.RowResult{Name: row.Name, Kind: kind, Case: cs, Messages: row.Tasks}
+		for _, im := range row.Impls {
+			sr.Impls = append(sr.Impls, suite.ImplResult{Name: im.Name, RoundNS: im.NS, Mallocs: im.Mallocs})
+		}
+		s.Rows = append(s.Rows, sr)
+	}
+	return s
+}

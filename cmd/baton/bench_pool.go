@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/baton-go/baton/bench/poolbench"
+	"github.com/baton-go/baton/bench/suite"
+)
+
+func init() {
+	registerBenchLayer(benchLayer{
+		name:    "pool",
+		summary: "baton's worker pool against ants, pond, conc, errgroup, semaphore, workerpool and bare goroutines",
+		run:     runBenchPool,
+	})
+}
+
+const benchPoolUsage = `Usage: baton bench pool [flags]
+
+Runs baton's pool and the Go worker pools people use instead
+(panjf2000/ants, alitto/pond, sourcegraph/conc, x/sync errgroup and
+semaphore, gammazero/workerpool, bare goroutines with a WaitGroup) on the
+same workloads, in interleaved rounds, and prints per task the median time
+with its spread (min-max over rounds), the bytes and allocations, and the
+ratio to baton:
+
+  W1       tasks that sleep 10 ms, on 1k workers (10k with --full), one
+           submitter: ants' own benchmark shape, 20k tasks (200k with --full)
+  W2/1x    tiny tasks on GOMAXPROCS workers, one submitter
+  W2/100x  the same from 100 submitters; 200k tasks (1M with --full)
+  W3       100k tiny tasks whose results are read back in submission
+           order: baton's Results, pond's result group, conc's stream
+
+Then it measures the CPU an idle pool and a blocked producer use.
+
+Exit status: 0 when done; 1 when baton's idle pool or blocked producer
+burns CPU; 2 for bad input; 130 when interrupted, after printing what was
+measured (and writing no file).
+
+Flags:
+`
+
+// benchPoolOptions are the parsed flags of `baton bench pool`.
+type benchPoolOptions struct {
+	cfg      poolbench.Config
+	plotPath string
+	quiet    bool
+}
+
+func parseBenchPool(args []string, helpOut io.Writer) (*benchPoolOptions, error) {
+	fs := flag.NewFlagSet("bench pool", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	o := &benchPoolOptions{}
+	fs.BoolVar(&o.cfg.Full, "full", false, "the issue's sizes: W1 200k tasks on 10k workers, W2 1M tasks (several minutes)")
+	fs.IntVar(&o.cfg.Rounds, "rounds", 3, "rounds: each implementation runs each workload this many times")
+	fs.StringVar(&o.cfg.Only, "workloads", "", "run only these comma-separated workloads: W1, W2, W2/1x, W2/100x, W3")
+	fs.DurationVar(&o.cfg.Idle, "idle", 200*time.Millisecond, "window of the CPU checks of an idle pool and a blocked producer, 0 to skip")
+	fs.StringVar(&o.plotPath, "plot", "", "draw grouped bars per workload to this `file` (.svg, .png or .pdf)")
+	fs.BoolVar(&o.quiet, "q", false, "show no progress on stderr")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(helpOut, benchPoolUsage)
+			fs.SetOutput(helpOut)
+			fs.PrintDefaults()
+		}
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err := o.cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkPlotFormat(o.plotPath); err != nil {
+		return nil, err
+	}
+	if o.plotPath != "" {
+		if err := checkWritable(o.plotPath); err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+func runBenchPool(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o, err := parseBenchPool(args, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "baton bench pool: %s\n", oneLine(err))
+		return exitUsage
+	}
+	start := time.Now()
+	var pr *progress
+	if !o.quiet {
+		pr = newProgress(stderr)
+		o.cfg.Progress = func(step, steps int, what string) {
+			pr.update(suite.Progress{Step: step, Steps: steps, What: what, Elapsed: time.Since(start), Left: -1})
+		}
+	}
+	res, err := poolbench.Run(ctx, o.cfg)
+	if pr != nil {
+		pr.done()
+	}
+	if err != nil && !errors.Is(err, poolbench.ErrInterrupted) {
+		fmt.Fprintf(stderr, "baton bench pool: %s\n", oneLine(err))
+		return exitUsage
+	}
+	writePoolReport(stdout, res)
+	if errors.Is(err, poolbench.ErrInterrupted) {
+		fmt.Fprintf(stderr, "baton bench pool: interrupted after %s; no file written\n", roundDur(time.Since(start)))
+		return exitInterrupted
+	}
+	code := exitOK
+	for _, c := range []struct {
+		what string
+		cpu  time.Duration
+	}{{"idle pool", res.IdleCPU}, {"blocked producer", res.BlockedCPU}} {
+		if res.Idle > 0 && c.cpu > suite.SpinFloor && float64(c.cpu) > suite.SpinLimit*float64(res.Idle) {
+			fmt.Fprintf(stderr, "baton bench pool: baton's %s used %.0f%% of a core\n", c.what, 100*float64(c.cpu)/float64(res.Idle))
+			code = exitFailed
+		}
+	}
+	if o.plotPath != "" {
+		if err := writePlot(o.plotPath, res.SuiteResults()); err != nil {
+			fmt.Fprintf(stderr, "baton bench pool: %s\n", oneLine(err))
+			return exitFailed
+		}
+	}
+	fmt.Fprintf(stdout, "\ntook %s\n", roundDur(time.Since(start)))
+	return code
+}
+
+// writePoolReport prints one table per workload, then the CPU checks.
+func writePoolReport(w io.Writer, r *poolbench.Results) {
+	size := "default sizes (--full for the issue's)"
+	if r.Full {
+		size = "full sizes"
+	}
+	fmt.Fprintf(w, "baton bench pool: %s, %d rounds interleaved, %s %s/%s, %d CPUs, GOMAXPROCS=%d\n",
+		size, r.Rounds, r.GoVersion, r.GOOS, r.GOARCH, r.NumCPU, r.GOMAXPROCS)
+	for _, row := range r.Rows {
+		fmt.Fprintf(w, "\n%s: %s\n", row.Name, row.What)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "impl\tns/task\tmin–max\tB/task\tallocs/task\tvs baton\t")
+		for _, s := range row.Summarize() {
+			if s.Rounds == 0 {
+				continue
+			}
+			mark := ""
+			if s.FastestPeer {
+				mark = " (fastest peer)"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s–%s\t%s\t%s\t%s%s\t\n", s.Name, poolNum(s.Median), poolNum(s.Min), poolNum(s.Max),
+				poolNum(s.BytesPerTask), poolFrac(s.AllocsPerTask), poolRatio(s.Ratio), mark)
+		}
+		tw.Flush()
+	}
+	if r.Idle > 0 {
+		fmt.Fprintf(w, "\nCPU used by the whole process in %s (parked goroutines use none):\n", r.Idle)
+		fmt.Fprintf(w, "  idle pool of GOMAXPROCS workers:                   %s (%.1f%% of a core)\n", r.IdleCPU, 100*float64(r.IdleCPU)/float64(r.Idle))
+		fmt.Fprintf(w, "  producer blocked on a full queue, 3 in line: %s (%.1f%% of a core)\n", r.BlockedCPU, 100*float64(r.BlockedCPU)/float64(r.Idle))
+	}
+}
+
+func poolNum(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "–"
+	case x >= 100:
+		return fmt.Sprintf("%.0f", x)
+	case x >= 10:
+		return fmt.Sprintf("%.1f", x)
+	}
+	return fmt.Sprintf("%.2f", x)
+}
+
+func poolFrac(x float64) string {
+	if math.IsNaN(x) {
+		return "–"
+	}
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", x), "0"), ".")
+}
+
+func poolRatio(x float64) string {
+	if math.IsNaN(x) {
+		return "–"
+	}
+	return fmt.Sprintf("%.2fx", x)
+}
