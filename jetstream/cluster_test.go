@@ -19,7 +19,7 @@ func TestFaultClusterLeaderKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a three-process cluster; skipped with -short")
 	}
-	n := faultMessages(t) / 2
+	n := faultMessages(t) / 4
 	ctx, cancel := faultCtx(n)
 	defer cancel()
 	dir := t.TempDir()

@@ -21,7 +21,6 @@ type config struct {
 	prefetch    int
 	window      int
 	maxAckPend  int
-	ackers      int
 	deadSubject string
 }
 
@@ -36,7 +35,6 @@ func defaults() config {
 		prefetch:   64,
 		window:     64,
 		maxAckPend: 1000,
-		ackers:     16,
 	}
 }
 

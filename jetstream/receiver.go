@@ -62,7 +62,7 @@ type recvShared struct {
 	tracked sync.Map // *delivery → struct{}: delivered, not yet settled and confirmed
 	keeper  sync.WaitGroup
 
-	ack ackQueue
+	ack acker
 
 	received, redelivered, acked, nacked, dead, ackFailures atomic.Int64
 }
@@ -99,6 +99,11 @@ func (rs *recvShared) start() error {
 	}
 	cc, err := rs.cons.Consume(rs.arrive,
 		jetstream.PullMaxMessages(rs.ch.cf.prefetch),
+		// A pull that a lost server or a leader change left unanswered is
+		// noticed by missing heartbeats; the defaults take 30s to notice,
+		// these 2s, at the cost of one small request every 4s when idle.
+		jetstream.PullExpiry(4*time.Second),
+		jetstream.PullHeartbeat(time.Second),
 		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
 			if errors.Is(err, jetstream.ErrConsumerDeleted) || errors.Is(err, jetstream.ErrStreamNotFound) ||
 				errors.Is(err, jetstream.ErrConsumerNotFound) {
@@ -108,8 +113,12 @@ func (rs *recvShared) start() error {
 	if err != nil {
 		return fmt.Errorf("jetstream: receive from %q: %w", rs.ch.name, err)
 	}
+	if err := rs.ack.start(rs); err != nil {
+		cc.Stop()
+		<-cc.Closed()
+		return fmt.Errorf("jetstream: receive from %q: %w", rs.ch.name, err)
+	}
 	rs.cc, rs.started = cc, true
-	rs.ack.start(rs.ch.cf.ackers)
 	rs.keeper.Add(1)
 	go rs.keep()
 	return nil
@@ -140,13 +149,19 @@ func (rs *recvShared) arrive(m jetstream.Msg) {
 func (rs *recvShared) keep() {
 	defer rs.keeper.Done()
 	every := rs.ch.cf.ackWait / 3
-	t := time.NewTicker(every / 2)
+	t := time.NewTicker(min(every/2, ackRetryAfter/4))
 	defer t.Stop()
+	lastRange := time.Now()
 	for {
 		select {
 		case <-rs.done:
 			return
 		case now := <-t.C:
+			rs.ack.retry(now)
+			if now.Sub(lastRange) < every/2 {
+				continue
+			}
+			lastRange = now
 			rs.tracked.Range(func(k, _ any) bool {
 				d := k.(*delivery)
 				if now.UnixNano()-d.lastSignal.Load() >= int64(every) {
@@ -346,7 +361,7 @@ func (r *Receiver[T]) Close() {
 	case <-time.After(10 * time.Second):
 	}
 	rs.keeper.Wait()
-	rs.ack.close(10 * time.Second)
+	rs.ack.close(10*time.Second, rs.ch.cf.ackWait)
 }
 
 // Cap returns the channel's capacity, the stream's MaxMsgs.

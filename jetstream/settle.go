@@ -23,10 +23,12 @@ type delivery struct {
 	settled    atomic.Bool
 }
 
-// settle is the function RecvAck returns. It never waits for the server:
-// a confirmed acknowledgement or a dead-lettering is queued for the
-// acknowledgers, so a pool worker or a pipeline sink goes on at once; a
-// full queue makes it wait, which bounds what is unconfirmed.
+// settle is the function RecvAck returns. A success is acknowledged
+// without waiting: the confirmation arrives in the background (see acker).
+// A failure is handed back with a delay, or, after MaxDeliver deliveries,
+// moved to the dead-letter stream, which waits for that stream's answer: a
+// rare path, and the message must not be acknowledged before it is stored
+// there.
 func (d *delivery) settle(err error) {
 	if d.settled.Swap(true) {
 		return
@@ -34,9 +36,9 @@ func (d *delivery) settle(err error) {
 	rs := d.rs
 	switch {
 	case err == nil:
-		rs.ack.push(ackJob{d: d})
+		rs.ack.ack(d, false)
 	case d.deliveries >= rs.ch.cf.maxDeliver:
-		rs.ack.push(ackJob{d: d, dead: err})
+		d.moveToDeadLetter(err)
 	default:
 		// A nak needs no confirmation: if it is lost, AckWait redelivers
 		// the message anyway, only later.
@@ -50,115 +52,24 @@ func (d *delivery) settle(err error) {
 // stream.
 func (d *delivery) deadLetter(err error) {
 	d.settled.Store(true)
-	d.rs.ack.push(ackJob{d: d, dead: err})
+	d.moveToDeadLetter(err)
 }
 
-// ackJob is a settled delivery whose acknowledgement (after dead-lettering,
-// if dead is set) still has to be confirmed.
-type ackJob struct {
-	d    *delivery
-	dead error
-}
-
-// ackQueue runs the acknowledgers: a few goroutines that confirm
-// acknowledgements concurrently, so confirmation costs a round trip of
-// latency but no throughput.
-type ackQueue struct {
-	rs      *recvShared
-	mu      sync.RWMutex // held for reading while pushing, for writing while closing
-	jobs    chan ackJob
-	closed  bool
-	running bool
-	wg      sync.WaitGroup
-}
-
-func (q *ackQueue) start(n int) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.jobs = make(chan ackJob, 1024)
-	q.running = true
-	for range n {
-		q.wg.Add(1)
-		go func() {
-			defer q.wg.Done()
-			for j := range q.jobs {
-				q.do(j)
-			}
-		}()
-	}
-}
-
-// push queues j, or, once the queue is closed, does it in the caller.
-func (q *ackQueue) push(j ackJob) {
-	q.mu.RLock()
-	if q.running && !q.closed {
-		q.jobs <- j
-		q.mu.RUnlock()
+func (d *delivery) moveToDeadLetter(err error) {
+	if !d.publishDead(err) {
+		// The message stays unacknowledged and comes back after AckWait;
+		// dead-lettering is tried again then.
+		d.rs.ackFailures.Add(1)
+		d.rs.tracked.Delete(d)
 		return
 	}
-	q.mu.RUnlock()
-	q.do(j)
-}
-
-// close stops taking jobs and waits up to limit for the queued ones.
-func (q *ackQueue) close(limit time.Duration) {
-	q.mu.Lock()
-	if q.closed || !q.running {
-		q.closed = true
-		q.mu.Unlock()
-		return
-	}
-	q.closed = true
-	close(q.jobs)
-	q.mu.Unlock()
-	done := make(chan struct{})
-	go func() { q.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(limit):
-		<-done // each job gives up within its own bounded retries
-	}
-}
-
-// do dead-letters the job's message if it must, then acknowledges it and
-// waits for the server to confirm, retrying: an acknowledgement is
-// idempotent. It stops tracking the delivery only then, so the keeper keeps
-// the message alive until the server has it settled.
-func (q *ackQueue) do(j ackJob) {
-	rs, d := q.rs, j.d
-	defer rs.tracked.Delete(d)
-	if j.dead != nil {
-		if !q.publishDead(j) {
-			// The message stays unacknowledged and is delivered again;
-			// dead-lettering is tried again then.
-			rs.ackFailures.Add(1)
-			return
-		}
-	}
-	for attempt := range 5 {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		err := d.msg.DoubleAck(ctx)
-		cancel()
-		if err == nil || errors.Is(err, jetstream.ErrMsgAlreadyAckd) {
-			if j.dead != nil {
-				rs.dead.Add(1)
-			} else {
-				rs.acked.Add(1)
-			}
-			return
-		}
-		if errors.Is(err, nats.ErrConnectionClosed) {
-			break
-		}
-		time.Sleep(time.Duration(attempt+1) * 50 * time.Millisecond)
-	}
-	rs.ackFailures.Add(1)
+	d.rs.ack.ack(d, true)
 }
 
 // publishDead stores the message in the dead-letter stream, with a message
 // ID derived from its stream sequence so that doing it twice stores it once.
-func (q *ackQueue) publishDead(j ackJob) bool {
-	rs, d := q.rs, j.d
+func (d *delivery) publishDead(cause error) bool {
+	rs := d.rs
 	m := nats.NewMsg(deadSubjectOf(rs.ch.name))
 	m.Data = d.msg.Data()
 	for k, vs := range d.msg.Headers() {
@@ -167,7 +78,7 @@ func (q *ackQueue) publishDead(j ackJob) bool {
 		}
 	}
 	m.Header.Set(jetstream.MsgIDHeader, "dead-"+strconv.FormatUint(d.streamSeq, 10))
-	m.Header.Set("Baton-Error", j.dead.Error())
+	m.Header.Set("Baton-Error", cause.Error())
 	m.Header.Set("Baton-Deliveries", strconv.Itoa(d.deliveries))
 	m.Header.Set("Baton-Stream-Sequence", strconv.FormatUint(d.streamSeq, 10))
 	for attempt := range 5 {
@@ -183,4 +94,200 @@ func (q *ackQueue) publishDead(j ackJob) bool {
 		time.Sleep(time.Duration(attempt+1) * 50 * time.Millisecond)
 	}
 	return false
+}
+
+// acker confirms acknowledgements without a goroutine or a round trip of
+// waiting per message: each acknowledgement is published with a reply
+// subject under the Receiver's own inbox, the server answers it once the
+// acknowledgement is applied (what nats.go's DoubleAck waits for), and one
+// subscription collects the answers. An acknowledgement unanswered for a
+// while is sent again (acknowledging is idempotent); after a few tries it
+// is given up and counted, and the server delivers that message again.
+// Until its answer arrives a delivery stays tracked, so the keeper goes on
+// sending in-progress signals for it.
+type acker struct {
+	nc    *nats.Conn
+	rs    *recvShared
+	inbox string
+	sub   *nats.Subscription
+	next  atomic.Uint64
+
+	mu      sync.Mutex
+	pending map[string]*pendingAck
+	closed  bool
+	drained chan struct{} // closed when pending empties after close
+}
+
+type pendingAck struct {
+	d     *delivery
+	dead  bool
+	sent  time.Time
+	tries int
+}
+
+const (
+	ackRetryAfter = time.Second // resend an acknowledgement unanswered this long
+	ackTries      = 5           // then give up on it
+)
+
+var ackBody = []byte("+ACK")
+
+func (a *acker) start(rs *recvShared) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.rs, a.nc = rs, rs.ch.conn.nc
+	a.inbox = a.nc.NewRespInbox()
+	sub, err := a.nc.Subscribe(a.inbox+".*", a.answer)
+	if err != nil {
+		return err
+	}
+	_ = sub.SetPendingLimits(-1, -1) // answers are tiny; never drop one
+	a.sub = sub
+	a.pending = map[string]*pendingAck{}
+	return nil
+}
+
+// ack sends d's acknowledgement, to be confirmed in the background. Before
+// start or after close it acknowledges synchronously instead.
+func (a *acker) ack(d *delivery, dead bool) {
+	a.mu.Lock()
+	if a.pending == nil || a.closed {
+		a.mu.Unlock()
+		a.ackSync(d, dead)
+		return
+	}
+	token := strconv.FormatUint(a.next.Add(1), 36)
+	p := &pendingAck{d: d, dead: dead, sent: time.Now(), tries: 1}
+	a.pending[token] = p
+	a.mu.Unlock()
+	if err := a.nc.PublishRequest(d.msg.Reply(), a.inbox+"."+token, ackBody); err != nil {
+		// Retried by retry(), or given up there.
+		return
+	}
+}
+
+// answer is the inbox subscription's handler: the server applied an
+// acknowledgement.
+func (a *acker) answer(m *nats.Msg) {
+	token := m.Subject[len(a.inbox)+1:]
+	a.mu.Lock()
+	p, ok := a.pending[token]
+	if ok {
+		delete(a.pending, token)
+		a.drainedIfEmpty()
+	}
+	a.mu.Unlock()
+	if ok {
+		a.done(p, true)
+	}
+}
+
+func (a *acker) done(p *pendingAck, confirmed bool) {
+	rs := a.rs
+	rs.tracked.Delete(p.d)
+	switch {
+	case !confirmed:
+		rs.ackFailures.Add(1)
+	case p.dead:
+		rs.dead.Add(1)
+	default:
+		rs.acked.Add(1)
+	}
+}
+
+// retry resends acknowledgements unanswered for ackRetryAfter, and gives
+// up on those tried ackTries times. The keeper calls it.
+func (a *acker) retry(now time.Time) {
+	var resend []*pendingAck
+	var tokens []string
+	var failed []*pendingAck
+	a.mu.Lock()
+	for token, p := range a.pending {
+		if now.Sub(p.sent) < ackRetryAfter {
+			continue
+		}
+		if p.tries >= ackTries {
+			delete(a.pending, token)
+			failed = append(failed, p)
+			continue
+		}
+		p.tries++
+		p.sent = now
+		resend = append(resend, p)
+		tokens = append(tokens, token)
+	}
+	a.drainedIfEmpty()
+	a.mu.Unlock()
+	for _, p := range failed {
+		a.done(p, false)
+	}
+	for i, p := range resend {
+		_ = a.nc.PublishRequest(p.d.msg.Reply(), a.inbox+"."+tokens[i], ackBody)
+	}
+}
+
+func (a *acker) drainedIfEmpty() {
+	if a.closed && len(a.pending) == 0 && a.drained != nil {
+		close(a.drained)
+		a.drained = nil
+	}
+}
+
+// close stops taking acknowledgements in the background and waits up to
+// limit for the outstanding ones to be confirmed, resending them as
+// needed; later acknowledgements are synchronous.
+func (a *acker) close(limit, _ time.Duration) {
+	a.mu.Lock()
+	if a.pending == nil || a.closed {
+		a.closed = true
+		a.mu.Unlock()
+		return
+	}
+	a.closed = true
+	drained := make(chan struct{})
+	a.drained = drained
+	a.drainedIfEmpty()
+	a.mu.Unlock()
+	deadline := time.NewTimer(limit)
+	defer deadline.Stop()
+	tick := time.NewTicker(ackRetryAfter / 4)
+	defer tick.Stop()
+wait:
+	for {
+		select {
+		case <-drained:
+			break wait
+		case now := <-tick.C:
+			a.retry(now)
+		case <-deadline.C:
+			break wait
+		}
+	}
+	_ = a.sub.Unsubscribe()
+	a.mu.Lock()
+	left := a.pending
+	a.pending = map[string]*pendingAck{}
+	a.mu.Unlock()
+	for _, p := range left {
+		a.done(p, false)
+	}
+}
+
+// ackSync acknowledges d and waits for the confirmation, retrying.
+func (a *acker) ackSync(d *delivery, dead bool) {
+	p := &pendingAck{d: d, dead: dead}
+	for attempt := range ackTries {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		err := d.msg.DoubleAck(ctx)
+		cancel()
+		if err == nil || errors.Is(err, jetstream.ErrMsgAlreadyAckd) {
+			a.done(p, true)
+			return
+		}
+		if errors.Is(err, nats.ErrConnectionClosed) {
+			break
+		}
+		time.Sleep(time.Duration(attempt+1) * 50 * time.Millisecond)
+	}
+	a.done(p, false)
 }
