@@ -1,0 +1,132 @@
+package pipebench
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"text/tabwriter"
+
+	"github.com/baton-go/baton/bench/suite"
+)
+
+// Summary is the median and spread of one implementation on one row.
+type Summary struct {
+	Impl           string
+	Median, Lo, Hi float64 // ns per item
+	Allocs         float64 // median allocations per item
+	// Ratio is baton's median over this implementation's: below 1, baton
+	// is faster. It is 1 for baton itself.
+	Ratio float64
+}
+
+// Summarize returns each row's summaries, in the order of Impls.
+func Summarize(rr RowResult) []Summary {
+	var out []Summary
+	var baton float64
+	for _, r := range rr.Impls {
+		if len(r.NsPerItem) == 0 {
+			continue
+		}
+		lo, hi := suite.MinMax(r.NsPerItem)
+		s := Summary{Impl: r.Impl, Median: suite.Median(r.NsPerItem), Lo: lo, Hi: hi, Allocs: suite.Median(r.AllocsPerItem)}
+		if r.Impl == "baton" {
+			baton = s.Median
+		}
+		out = append(out, s)
+	}
+	for i := range out {
+		if out[i].Median > 0 && baton > 0 {
+			out[i].Ratio = baton / out[i].Median
+		}
+	}
+	return out
+}
+
+// WriteReport prints one table per row: every implementation's median
+// ns/item, its spread over the rounds, allocations per item, and baton's
+// time as a share of it. Then the targets of the pipeline issue.
+func WriteReport(w io.Writer, r *Results) {
+	for _, rr := range r.Rows {
+		fmt.Fprintf(w, "%s  (N = %d)\n", rr.Row.Name, rr.Row.Items)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "impl\tns/item\tmin–max\tallocs/item\tbaton ÷ impl\t\n")
+		for _, s := range Summarize(rr) {
+			fmt.Fprintf(tw, "%s\t%.0f\t%.0f–%.0f\t%.2f\t%.2f×\t\n", s.Impl, s.Median, s.Lo, s.Hi, s.Allocs, s.Ratio)
+		}
+		tw.Flush()
+		fmt.Fprintln(w)
+	}
+	writeTargets(w, r)
+	fmt.Fprintln(w, "rill (not measured: not on the module proxy), its own benchmarks on this machine as published in the issue:")
+	fmt.Fprintln(w, "  Map 0.64–1.23 µs/item, OrderedMap 0.53–1.40 µs/item, about 0 allocs/item.")
+}
+
+// median of impl on the row named name, or 0.
+func (r *Results) median(name, impl string) float64 {
+	for _, rr := range r.Rows {
+		if rr.Row.Name == name {
+			for _, s := range Summarize(rr) {
+				if s.Impl == impl {
+					return s.Median
+				}
+			}
+		}
+	}
+	return 0
+}
+
+func writeTargets(w io.Writer, r *Results) {
+	fmt.Fprintln(w, "targets:")
+	check := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "MISSED"
+	}
+	for _, rr := range r.Rows {
+		sums := Summarize(rr)
+		var baton Summary
+		fastest := Summary{Median: 0}
+		for _, s := range sums {
+			if s.Impl == "baton" {
+				baton = s
+			} else if fastest.Median == 0 || s.Median < fastest.Median {
+				fastest = s
+			}
+		}
+		if baton.Median == 0 || fastest.Median == 0 || rr.Row.Name[:2] != "W4" {
+			continue
+		}
+		fmt.Fprintf(w, "  %-28s baton %6.0f ns/item vs fastest peer (%s) %6.0f: %.2f× — %s\n",
+			rr.Row.Name, baton.Median, fastest.Impl, fastest.Median, baton.Median/fastest.Median, check(baton.Median <= fastest.Median))
+	}
+	if m := r.median("W4/noop/n=4/unordered", "baton"); m > 0 {
+		fmt.Fprintf(w, "  unordered no-op Map, n = 4: %.0f ns/item (target ≤ 500) — %s\n", m, check(m <= 500))
+	}
+	for _, work := range []string{"noop", "spin1us"} {
+		for _, n := range []int{1, 4, 8} {
+			o := r.median(fmt.Sprintf("W4/%s/n=%d/ordered", work, n), "baton")
+			u := r.median(fmt.Sprintf("W4/%s/n=%d/unordered", work, n), "baton")
+			if o > 0 && u > 0 {
+				fmt.Fprintf(w, "  ordered ÷ unordered, %s n = %d: %.2f× (target ≤ 1.3) — %s\n", work, n, o/u, check(o/u <= 1.3))
+			}
+		}
+	}
+	var allocs []float64
+	for _, rr := range r.Rows {
+		for _, s := range Summarize(rr) {
+			if s.Impl == "baton" && rr.Row.Name[:2] == "W4" {
+				allocs = append(allocs, s.Allocs)
+			}
+		}
+	}
+	if len(allocs) > 0 {
+		mx := slices.Max(allocs)
+		fmt.Fprintf(w, "  baton allocs/item in W4, worst row: %.4f (target 0) — %s\n", mx, check(mx < 0.01))
+	}
+	b, c := r.median("W5/headofline/n=8/ordered", "baton"), r.median("W5/headofline/n=8/ordered", "conc-stream")
+	if b > 0 && c > 0 {
+		fmt.Fprintf(w, "  W5 baton ÷ conc stream: %.2f× (target ≤ 0.6) — %s\n", b/c, check(b/c <= 0.6))
+	}
+	fmt.Fprintln(w)
+}
