@@ -57,11 +57,20 @@ type core[R any] struct {
 	submitted atomic.Int64
 	rejected  atomic.Int64
 
+	// Resize retires workers by count, not by name: it raises retire and
+	// cancels the context idle workers wait with, so each wakes, and the
+	// first ones to claim a retirement leave. Busy workers look at retire
+	// after each task. A worker thus costs no context of its own.
+	retire  atomic.Int64 // written under the life lock
+	idle    atomic.Pointer[idleCtx]
+	leaving int // workers that claimed a retirement and are on their way out
+
 	life    sync.Mutex
-	all     []*worker // every live worker, retiring ones included
+	all     []*worker // every live worker
 	target  int       // workers wanted: the last New or Resize
 	inside  int       // Close and Shutdown calls waiting from inside a task
 	changed chan struct{}
+	watched bool // someone waits on changed: replace it at the next exit
 	done    bool // every worker has exited after intake stopped
 	result  error
 	totals  counts // of the workers that exited
@@ -103,16 +112,40 @@ func newCore[R any](workers int, cfg config, out *window[R]) *core[R] {
 			c.life.Unlock()
 		})
 	}
+	c.idle.Store(newIdleCtx())
 	c.life.Lock()
-	for range workers {
-		c.startLocked()
-	}
+	c.startLocked(workers)
 	c.life.Unlock()
 	return c
 }
 
-// counts are a worker's tallies; each worker writes only its own, on its own
-// cache lines, so workers never contend over statistics.
+// idleCtx is what idle workers wait with; Resize cancels it to wake them.
+type idleCtx struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func newIdleCtx() *idleCtx {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &idleCtx{ctx, cancel}
+}
+
+// tryRetire claims one of the retirements Resize asked for.
+func (c *core[R]) tryRetire(w *worker) bool {
+	c.life.Lock()
+	defer c.life.Unlock()
+	if c.retire.Load() <= 0 {
+		return false
+	}
+	c.retire.Add(-1)
+	c.leaving++
+	w.leaving = true
+	return true
+}
+
+// counts are tallies of how tasks ended. Each worker keeps its own (on
+// its own cache lines), so workers never contend over statistics; these
+// are the sums of the workers that exited.
 type counts struct {
 	succeeded, failed, panicked, cancelled int64
 }
@@ -300,23 +333,21 @@ func (c *core[R]) resize(n int) {
 	if c.stopErr.Load() != nil {
 		return
 	}
+	// Workers still to retire from an earlier shrink count as gone.
+	active := len(c.all) - c.leaving - int(c.retire.Load())
 	c.target = n
-	active := 0
-	for _, w := range c.all {
-		if !w.retiring {
+	switch {
+	case active < n:
+		// Cancel pending retirements first, then start the rest.
+		for active < n && c.retire.Load() > 0 {
+			c.retire.Add(-1)
 			active++
 		}
-	}
-	for ; active < n; active++ {
-		c.startLocked()
-	}
-	// Retire the newest first: the oldest have warm stacks.
-	for i := len(c.all) - 1; i >= 0 && active > n; i-- {
-		if w := c.all[i]; !w.retiring {
-			w.retiring = true
-			w.retire()
-			active--
-		}
+		c.startLocked(n - active)
+	case active > n:
+		c.retire.Add(int64(active - n))
+		old := c.idle.Swap(newIdleCtx())
+		old.cancel() // wake the idle ones to claim retirements
 	}
 }
 
@@ -337,6 +368,7 @@ func (c *core[R]) shutdown(ctx context.Context, op string) error {
 	aborted := false
 	for !(c.done || inside && len(c.all) <= c.inside) {
 		ch := c.changed
+		c.watched = true
 		c.life.Unlock()
 		select {
 		case <-ch:
@@ -372,15 +404,19 @@ func (c *core[R]) exit(w *worker) {
 	c.totals.failed += w.failed.Load()
 	c.totals.panicked += w.panicked.Load()
 	c.totals.cancelled += w.cancelled.Load()
-	for i, x := range c.all {
-		if x == w {
-			c.all = append(c.all[:i], c.all[i+1:]...)
-			break
-		}
+	if w.leaving {
+		c.leaving--
 	}
-	w.retire() // release the context's resources
-	close(c.changed)
-	c.changed = make(chan struct{})
+	last := len(c.all) - 1
+	c.all[w.idx] = c.all[last]
+	c.all[w.idx].idx = w.idx
+	c.all[last] = nil
+	c.all = c.all[:last]
+	if c.watched {
+		close(c.changed)
+		c.changed = make(chan struct{})
+		c.watched = false
+	}
 	if len(c.all) == 0 {
 		// Only a stopped intake lets the last worker leave: Resize never
 		// retires them all. Every task is accounted for now.
@@ -395,6 +431,7 @@ func (c *core[R]) exit(w *worker) {
 		}
 		c.result = c.joined(note)
 		c.cancel(context.Canceled)
+		c.idle.Load().cancel()
 		if c.out != nil {
 			c.out.finish()
 		}

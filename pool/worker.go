@@ -3,17 +3,18 @@ package pool
 import (
 	"bytes"
 	"context"
+	"errors"
 	"runtime"
 	"runtime/debug"
-	"strconv"
+	"sync"
 	"sync/atomic"
 
 	"github.com/baton-go/baton/task"
 )
 
 // worker is one of a pool's goroutines. Its tallies are written by it alone
-// and read by Stats; the padding keeps two workers' tallies off one cache
-// line.
+// and read by Stats; the leading padding keeps two workers allocated side by
+// side from sharing a cache line.
 type worker struct {
 	_         [64]byte
 	running   atomic.Bool
@@ -23,23 +24,25 @@ type worker struct {
 	cancelled atomic.Int64
 	gid       atomic.Uint64 // its goroutine's id: lets Close see it is called from a task
 	cur       uint64        // the sequence number of the job in hand
-	_         [64]byte
 
-	ctx      context.Context // cancelled to retire it, by Resize
-	retire   context.CancelFunc
-	retiring bool          // under the core's life lock
-	wake     chan struct{} // a Results' worker waits here for room in the window
+	idx     int           // in the core's all, under its life lock
+	leaving bool          // it claimed a retirement; under the life lock
+	wake    chan struct{} // a Results' worker waits here for room in the window
 }
 
-// startLocked starts a worker. Callers hold the life lock.
-func (c *core[R]) startLocked() {
-	w := &worker{}
-	w.ctx, w.retire = context.WithCancel(context.Background())
-	if c.out != nil {
-		w.wake = make(chan struct{}, 1)
+// startLocked starts n workers, allocated together. Callers hold the life
+// lock.
+func (c *core[R]) startLocked(n int) {
+	ws := make([]worker, n)
+	for i := range ws {
+		w := &ws[i]
+		if c.out != nil {
+			w.wake = make(chan struct{}, 1)
+		}
+		w.idx = len(c.all)
+		c.all = append(c.all, w)
+		go c.work(w)
 	}
-	c.all = append(c.all, w)
-	go c.work(w)
 }
 
 // work is a worker's loop: receive, run, repeat, until the queue is
@@ -85,7 +88,22 @@ func (c *core[R]) work(w *worker) {
 // tiny tasks slower, because on a small machine the yielding worker takes
 // the processor the producer needs.
 func (c *core[R]) recv(w *worker) (job[R], error) {
-	return c.rx.RecvContext(w.ctx)
+	for {
+		if c.retire.Load() > 0 && c.tryRetire(w) {
+			return job[R]{}, errRetired
+		}
+		j, err := c.rx.RecvContext(c.idle.Load().ctx)
+		if err == nil || !isCtxErr(err) {
+			return j, err
+		}
+		// Resize woke the idle workers: see whether one should leave.
+	}
+}
+
+var errRetired = errors.New("pool: worker retired")
+
+func isCtxErr(err error) bool {
+	return err == context.Canceled || err == context.DeadlineExceeded
 }
 
 func (c *core[R]) handle(w *worker, j job[R]) {
@@ -153,21 +171,24 @@ func callGet[R any](ctx context.Context, fn func(context.Context) (R, error)) (v
 	return v, err, false
 }
 
+// stackBufs lends goid its buffer, which runtime.Stack makes escape.
+var stackBufs = sync.Pool{New: func() any { return new([64]byte) }}
+
 // goid returns the calling goroutine's id, read from the first line of its
 // stack trace ("goroutine 42 [running]:"). Go offers no other way to ask
 // "am I one of this pool's workers?", which Close must know to avoid
 // waiting for itself. It costs about a microsecond, paid once per worker
 // start and once per Close, never per task.
 func goid() uint64 {
-	var buf [64]byte
-	b := buf[:runtime.Stack(buf[:], false)]
-	b = bytes.TrimPrefix(b, []byte("goroutine "))
-	if i := bytes.IndexByte(b, ' '); i > 0 {
-		b = b[:i]
+	buf := stackBufs.Get().(*[64]byte)
+	defer stackBufs.Put(buf)
+	b := bytes.TrimPrefix(buf[:runtime.Stack(buf[:], false)], []byte("goroutine "))
+	var id uint64
+	for _, d := range b {
+		if d < '0' || d > '9' {
+			break
+		}
+		id = id*10 + uint64(d-'0')
 	}
-	id, err := strconv.ParseUint(string(b), 10, 64)
-	if err != nil {
-		return 0 // never a worker's: ids start at 1
-	}
-	return id
+	return id // 0, never a goroutine's id, if the format ever changes
 }

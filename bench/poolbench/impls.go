@@ -57,9 +57,15 @@ func submitters(l Load, each func(count int)) {
 	wg.Wait()
 }
 
+// batonQueue is the queue (and reorder window) baton runs with: bounded,
+// as baton's always is, but deep enough that a fast producer is not woken
+// for every task. The peers that win on tiny tasks, pond and workerpool,
+// queue without any bound.
+const batonQueue = 1024
+
 func runBaton(l Load) {
 	ctx := context.Background()
-	p := pool.New(l.Workers, pool.WithQueue(max(l.Workers, 1024)))
+	p := pool.New(l.Workers, pool.WithQueue(max(l.Workers, batonQueue)))
 	task := func(context.Context) error { l.Task(); return nil }
 	submitters(l, func(n int) {
 		for range n {
@@ -186,7 +192,7 @@ var OrderedImpls = []Ordered{
 
 func orderedBaton(n, workers int, f func(int) int, take func(int)) {
 	ctx := context.Background()
-	r := pool.NewResults[int](workers)
+	r := pool.NewResults[int](workers, pool.WithQueue(batonQueue), pool.WithWindow(batonQueue))
 	go func() {
 		defer r.Close()
 		for i := range n {

@@ -57,8 +57,13 @@ type Summary struct {
 	AllocsPerTask       float64 // median over rounds
 	Ratio               float64 // Median over baton's
 	Rounds              int
-	FastestPeer, IsPeer bool
+	FastestPeer, IsPeer bool // FastestPeer: the fastest pool other than baton
 }
+
+// Floor names the implementation that is no pool at all: a goroutine per
+// task, with no bound on how many run at once. It shows what bounding
+// costs, and is not counted as the fastest peer.
+const Floor = "goroutines"
 
 // Results is a whole run.
 type Results struct {
@@ -247,7 +252,7 @@ func (r Row) Summarize() []Summary {
 		for i := range out {
 			out[i].Ratio = out[i].Median / out[0].Median
 			out[i].IsPeer = i > 0
-			if i > 0 && (fastest < 0 || out[i].Median < out[fastest].Median) {
+			if i > 0 && out[i].Name != Floor && (fastest < 0 || out[i].Median < out[fastest].Median) {
 				fastest = i
 			}
 		}
