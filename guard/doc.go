@@ -13,8 +13,9 @@
 //
 //	_ = counter.With(func(n *int) error { *n++; return nil }) // lock, run, unlock
 //
-// Go cannot stop a pointer from escaping the critical section: keep the *T
-// that Value returns only until Unlock.
+// (That snippet is the package's Example, which go test runs.) Go cannot
+// stop a pointer from escaping the critical section: keep the *T that Value
+// returns only until Unlock.
 //
 // # Poisoning
 //

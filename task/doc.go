@@ -4,8 +4,8 @@
 // panic kills the whole process, and nothing makes the caller wait. Rust's
 // thread::spawn returns a JoinHandle instead, and this package does the same:
 //
-//	h := task.Spawn(func() (int, error) { return compute() })
-//	v, err := h.Join() // waits; a panic inside compute comes back as an error
+//	h := task.Spawn(func() (int, error) { return strconv.Atoi("42") })
+//	v, err := h.Join() // waits; a panic inside the function comes back as an error
 //
 // # How a function can end
 //
@@ -29,15 +29,19 @@
 // started it. The first failure cancels the Group's context so siblings can
 // stop early, and Scope returns every error, joined:
 //
+//	lengths := make([]int, len(words))
 //	err := task.Scope(ctx, func(g *task.Group) error {
 //		g.SetLimit(4) // at most four at once
-//		for _, url := range urls {
-//			if err := g.Spawn(func(ctx context.Context) error { return fetch(ctx, url) }); err != nil {
+//		for i, w := range words {
+//			err := g.Spawn(func(ctx context.Context) error { lengths[i] = len(w); return nil })
+//			if err != nil {
 //				return err // the scope was cancelled while we waited for a slot
 //			}
 //		}
 //		return nil
 //	})
+//
+// Both snippets are the package's Example, which go test runs.
 //
 // Unlike errgroup's Go, Group.Spawn waiting for a free slot gives up when the
 // scope's context is done, so a producer loop cannot hang behind a limit

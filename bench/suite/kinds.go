@@ -48,8 +48,13 @@ type Impl struct {
 // Row is one line of a table: a case on a kind, with its implementations,
 // the reference first.
 type Row struct {
-	Kind  Kind
-	Case  string
+	// Kind is the channel's kind and capacity: bounded1, unbounded, ...
+	Kind Kind
+	// Case is the crossbeam case: seq, spsc, mpsc, mpmc, select_rx,
+	// select_both.
+	Case string
+	// Impls are the implementations measured on the row, the reference
+	// (native channels) first.
 	Impls []Impl
 }
 

@@ -19,10 +19,9 @@ func spawnJoin(ctx context.Context, out io.Writer) error {
 	msg, err := h.Join() // waits, like Rust's handle.join()
 	fmt.Fprintf(out, "joined: %q, err=%v\n", msg, err)
 
+	ports := map[string]*struct{ Port int }{"web": {Port: 8080}}
 	crash := task.Spawn(func() (int, error) {
-		var cache map[string]int
-		cache["answer"] = 42 // a bug: writing to a nil map panics
-		return 0, nil
+		return ports["db"].Port, nil // a bug: no "db" entry, so a nil pointer
 	})
 	_, err = crash.Join()
 	var pe *task.PanicError

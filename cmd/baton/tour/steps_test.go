@@ -55,7 +55,7 @@ var want = map[string][]string{
 	"Spawning and joining": {
 		`^joined: "hello from a spawned goroutine", err=<nil>$`,
 		`^joined a panic as an error: errors.Is\(err, task.ErrPanicked\)=true$`,
-		`^  panic value: assignment to entry in nil map$`,
+		`^  panic value: runtime error: invalid memory address or nil pointer dereference$`,
 		`^  its stack is kept too: \d+ bytes, starting "goroutine \d+ \[running\]:"$`,
 		`^JoinContext: 7, err=<nil>$`,
 		`^back in the main goroutine, which never crashed$`,
