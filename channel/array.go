@@ -140,18 +140,27 @@ func (c *arrayChan[T]) tryRecv() (T, status) {
 
 // send and recv try once directly before the shared blocking loops, which
 // reach the flavor through an interface: the common case pays no dispatch.
-func (c *arrayChan[T]) send(v T, wt wait) error {
+func (c *arrayChan[T]) send(v T, wt wait, hnd *atomic.Bool) error {
 	if c.trySend(v) == success {
 		return nil
 	}
-	return sendPolled[T](c, v, wt)
+	return sendPolled[T](c, v, wt, hnd)
 }
 
-func (c *arrayChan[T]) recv(wt wait) (T, error) {
+func (c *arrayChan[T]) recv(wt wait, hnd *atomic.Bool) (T, error) {
 	if v, st := c.tryRecv(); st == success {
 		return v, nil
 	}
-	return recvPolled[T](c, wt)
+	return recvPolled[T](c, wt, hnd)
+}
+
+// version sums two positions that only grow, so it is unchanged only if
+// both are.
+func (c *arrayChan[T]) version() uint64 { return c.head.Load() + c.tail.Load() }
+
+func (c *arrayChan[T]) closeHandle(hnd *atomic.Bool) {
+	c.sendq.closeHandle(hnd)
+	c.recvq.closeHandle(hnd)
 }
 
 func (c *arrayChan[T]) sendQueue() *waitQueue[T]         { return &c.sendq }
@@ -164,14 +173,14 @@ func (c *arrayChan[T]) capacity() int                    { return int(c.cap) }
 func (c *arrayChan[T]) unwatchSend(w *waiter, op uint32) { c.sendq.unregister(w, op) }
 func (c *arrayChan[T]) unwatchRecv(w *waiter, op uint32) { c.recvq.unregister(w, op) }
 
-func (c *arrayChan[T]) watchSend(w *waiter, op uint32, cell *T) bool {
-	c.sendq.register(w, op, cell)
-	return c.readyToSend()
+func (c *arrayChan[T]) watchSend(w *waiter, op uint32, cell *T, hnd *atomic.Bool) bool {
+	c.sendq.register(w, op, cell, hnd)
+	return c.readyToSend() || hnd.Load()
 }
 
-func (c *arrayChan[T]) watchRecv(w *waiter, op uint32, cell *T) bool {
-	c.recvq.register(w, op, cell)
-	return c.readyToRecv()
+func (c *arrayChan[T]) watchRecv(w *waiter, op uint32, cell *T, hnd *atomic.Bool) bool {
+	c.recvq.register(w, op, cell, hnd)
+	return c.readyToRecv() || hnd.Load()
 }
 
 func (c *arrayChan[T]) full() bool {

@@ -106,9 +106,12 @@ func (s *Sender[T]) send(v T, wt wait) error {
 	case wt.ctx != nil && wt.ctx.Err() != nil:
 		err = wt.ctx.Err()
 	default:
-		err = s.c.f.send(v, wt)
-		if err == ErrFull && wt.late {
+		err = s.c.f.send(v, wt, &s.closed)
+		switch {
+		case err == ErrFull && wt.late:
 			err = ErrTimeout
+		case err == ErrDisconnected && s.closed.Load():
+			err = ErrClosed // closing s disconnected the channel under it
 		}
 	}
 	if err != nil {
@@ -128,12 +131,19 @@ func (s *Sender[T]) Clone() *Sender[T] {
 	return n
 }
 
-// Close closes this handle. When it is the last open Sender, the channel
-// disconnects: receivers get what is buffered, then ErrDisconnected. Close is
-// idempotent and safe to call from any goroutine.
+// Close closes this handle. A send blocked through it wakes and fails with
+// ErrClosed, handing its value back; sends through other handles go on.
+// When it is the last open Sender, the channel disconnects: receivers get
+// what is buffered, then ErrDisconnected. Close is idempotent and safe to
+// call from any goroutine.
 func (s *Sender[T]) Close() {
-	if s.closed.CompareAndSwap(false, true) && release(&s.c.senders) {
+	if !s.closed.CompareAndSwap(false, true) {
+		return
+	}
+	if release(&s.c.senders) {
 		s.c.f.disconnect()
+	} else {
+		s.c.f.closeHandle(&s.closed)
 	}
 }
 
@@ -192,9 +202,12 @@ func (r *Receiver[T]) recv(wt wait) (T, error) {
 			return zero, err
 		}
 	}
-	v, err := r.c.f.recv(wt)
-	if err == ErrEmpty && wt.late {
+	v, err := r.c.f.recv(wt, &r.closed)
+	switch {
+	case err == ErrEmpty && wt.late:
 		err = ErrTimeout
+	case err == ErrDisconnected && r.closed.Load():
+		err = ErrClosed // closing r disconnected the channel under it
 	}
 	return v, err
 }
@@ -236,17 +249,24 @@ func (r *Receiver[T]) Clone() *Receiver[T] {
 	return n
 }
 
-// Close closes this handle. When it is the last open Receiver, the channel
-// disconnects: sends fail with ErrDisconnected, waiting senders wake, and the
-// buffered values are dropped so the garbage collector can reclaim them.
-// Close is idempotent and safe to call from any goroutine.
+// Close closes this handle. A receive blocked through it (Recv, a range
+// over All, a Selector case) wakes and fails with ErrClosed; receives
+// through other handles go on. When it is the last open Receiver, the
+// channel disconnects: sends fail with ErrDisconnected, waiting senders
+// wake, and the buffered values are dropped so the garbage collector can
+// reclaim them. Close is idempotent and safe to call from any goroutine.
 func (r *Receiver[T]) Close() {
-	if r.closed.CompareAndSwap(false, true) && release(&r.c.receivers) {
-		r.c.f.disconnect()
-		r.c.f.discard()
-		if r.c.stop != nil {
-			r.c.stop()
-		}
+	if !r.closed.CompareAndSwap(false, true) {
+		return
+	}
+	if !release(&r.c.receivers) {
+		r.c.f.closeHandle(&r.closed)
+		return
+	}
+	r.c.f.disconnect()
+	r.c.f.discard()
+	if r.c.stop != nil {
+		r.c.stop()
 	}
 }
 

@@ -1,5 +1,7 @@
 package channel
 
+import "sync/atomic"
+
 // status is the outcome of one non-blocking attempt inside a flavor.
 type status uint8
 
@@ -17,17 +19,29 @@ type flavor[T any] interface {
 	trySend(v T) status
 	tryRecv() (T, status)
 	// send and recv block as wt allows and return nil, ErrDisconnected,
-	// ErrFull or ErrEmpty (non-blocking), ErrTimeout or the context's error.
-	send(v T, wt wait) error
-	recv(wt wait) (T, error)
+	// ErrFull or ErrEmpty (non-blocking), ErrTimeout, the context's error,
+	// or ErrClosed once *hnd, the closed flag of the handle they go through,
+	// is set while they wait.
+	send(v T, wt wait, hnd *atomic.Bool) error
+	recv(wt wait, hnd *atomic.Bool) (T, error)
 
 	// watchSend registers w for sending *cell as operation op; watchRecv for
 	// receiving into *cell. A peer that claims w may complete the operation
-	// through the cell, and then sets w.done.
-	watchSend(w *waiter, op uint32, cell *T) (ready bool)
+	// through the cell, and then sets w.done. Closing the handle whose flag
+	// is hnd claims w too.
+	watchSend(w *waiter, op uint32, cell *T, hnd *atomic.Bool) (ready bool)
 	unwatchSend(w *waiter, op uint32)
-	watchRecv(w *waiter, op uint32, cell *T) (ready bool)
+	watchRecv(w *waiter, op uint32, cell *T, hnd *atomic.Bool) (ready bool)
 	unwatchRecv(w *waiter, op uint32)
+	// closeHandle wakes the operations blocked through the handle whose
+	// closed flag is hnd, which is already set.
+	closeHandle(hnd *atomic.Bool)
+	// version changes whenever an operation that could not proceed may
+	// have become able to: it grows with every completed operation, every
+	// registration and the disconnection. A select that found every case
+	// unable to proceed, and then sees every version unchanged, knows that
+	// at one instant none could, so reporting none is linearizable.
+	version() uint64
 
 	len() int
 	capacity() int // -1 when unbounded
@@ -52,9 +66,12 @@ type polled[T any] interface {
 }
 
 // sendPolled sends v, spinning briefly and then parking until there is room,
-// the channel disconnects, or wt runs out.
-func sendPolled[T any](f polled[T], v T, wt wait) error {
+// the channel disconnects, the handle closes, or wt runs out.
+func sendPolled[T any](f polled[T], v T, wt wait, hnd *atomic.Bool) error {
 	for {
+		if hnd.Load() {
+			return ErrClosed
+		}
 		var b backoff
 		for {
 			switch f.trySend(v) {
@@ -77,8 +94,8 @@ func sendPolled[T any](f polled[T], v T, wt wait) error {
 		pool, q := f.parkPool(), f.sendQueue()
 		p := pool.get()
 		p.cell = v
-		q.register(&p.waiter, opBase, &p.cell)
-		if f.readyToSend() {
+		q.register(&p.waiter, opBase, &p.cell, hnd)
+		if f.readyToSend() || hnd.Load() {
 			p.trySelect(aborted)
 		}
 		outcome := p.park(wt)
@@ -94,8 +111,12 @@ func sendPolled[T any](f polled[T], v T, wt wait) error {
 }
 
 // recvPolled is sendPolled's mirror for receives.
-func recvPolled[T any](f polled[T], wt wait) (T, error) {
+func recvPolled[T any](f polled[T], wt wait, hnd *atomic.Bool) (T, error) {
 	for {
+		if hnd.Load() {
+			var zero T
+			return zero, ErrClosed
+		}
 		var b backoff
 		for {
 			v, st := f.tryRecv()
@@ -119,8 +140,8 @@ func recvPolled[T any](f polled[T], wt wait) (T, error) {
 		}
 		pool, q := f.parkPool(), f.recvQueue()
 		p := pool.get()
-		q.register(&p.waiter, opBase, &p.cell)
-		if f.readyToRecv() {
+		q.register(&p.waiter, opBase, &p.cell, hnd)
+		if f.readyToRecv() || hnd.Load() {
 			p.trySelect(aborted)
 		}
 		outcome := p.park(wt)

@@ -24,6 +24,10 @@ import (
 //   - TryRecv takes the oldest value; on an empty queue, ErrEmpty.
 //   - Recv completes only when there is a value, and takes the oldest.
 //   - Len is the number of values queued.
+//   - SelTry (Selector.Try over a receive and a send on the channel)
+//     completes one of them when either can proceed, and reports nothing
+//     ready only when the queue is empty and full at once, which no
+//     capacity allows: a Try that misses a ready case is caught.
 //
 // Blocking operations must not hang the round, so while some worker is
 // blocked a helper goroutine performs TryRecv (for a blocked Send) or
@@ -38,10 +42,11 @@ const (
 	linTryRecv
 	linRecv
 	linLen
+	linSelTry // Selector.Try over a receive and a send case on the channel
 )
 
 func (k linKind) String() string {
-	return [...]string{"TrySend", "Send", "TryRecv", "Recv", "Len"}[k]
+	return [...]string{"TrySend", "Send", "TryRecv", "Recv", "Len", "SelTry"}[k]
 }
 
 type linIn struct {
@@ -52,7 +57,14 @@ type linIn struct {
 type linOut struct {
 	v   int   // the value received, or Len
 	err error // nil, ErrFull or ErrEmpty
+	sel int   // for SelTry: the case that fired (linSelRecv, linSelSend) or -1
 }
+
+// The cases of a SelTry selector.
+const (
+	linSelRecv = 0
+	linSelSend = 1
+)
 
 // linState is the model's queue; Step never mutates one.
 type linState []int
@@ -86,6 +98,17 @@ func linModel(capacity int) porcupine.Model {
 				}
 			case linLen:
 				return out.v == len(q), q
+			case linSelTry:
+				// Either ready case may fire; nothing may fire only when
+				// neither was ready at the call's linearization point.
+				switch {
+				case out.sel == linSelRecv && out.err == nil && len(q) > 0 && q[0] == out.v:
+					return true, q[1:]
+				case out.sel == linSelSend && out.err == nil && room:
+					return true, push()
+				case out.sel == -1 && len(q) == 0 && !room:
+					return true, q
+				}
 			}
 			return false, q
 		},
@@ -104,6 +127,8 @@ func linModel(capacity int) porcupine.Model {
 				return fmt.Sprintf("%v(%d) -> %v", in.kind, in.v, out.err)
 			case linLen:
 				return fmt.Sprintf("Len -> %d", out.v)
+			case linSelTry:
+				return fmt.Sprintf("SelTry(send %d) -> case %d (%d, %v)", in.v, out.sel, out.v, out.err)
 			}
 			return fmt.Sprintf("%v -> (%d, %v)", in.kind, out.v, out.err)
 		},
@@ -120,6 +145,25 @@ type linRecorder struct {
 	mu    sync.Mutex
 	ops   []porcupine.Operation
 	vals  atomic.Int64 // unique values to send
+	sels  []*linSel    // one per client that runs SelTry
+}
+
+// linSel is one client's Selector: a receive and a send on the channel, the
+// send reading a fresh value from next each time.
+type linSel struct {
+	s    *channel.Selector
+	next int
+	got  int
+	err  error
+}
+
+func newLinSel(tx *channel.Sender[int], rx *channel.Receiver[int]) *linSel {
+	ls := &linSel{}
+	ls.s = channel.NewSelect(
+		channel.OnRecv(rx, func(v int, err error) { ls.got, ls.err = v, err }),
+		channel.OnSendFrom(tx, &ls.next, func(err error) { ls.err = err }),
+	)
+	return ls
 }
 
 func (r *linRecorder) do(client int, in linIn, f func() linOut) {
@@ -133,7 +177,7 @@ func (r *linRecorder) do(client int, in linIn, f func() linOut) {
 
 func (r *linRecorder) run(client int, kind linKind, tx *channel.Sender[int], rx *channel.Receiver[int]) {
 	in := linIn{kind: kind}
-	if kind == linTrySend || kind == linSend {
+	if kind == linTrySend || kind == linSend || kind == linSelTry {
 		in.v = int(r.vals.Add(1))
 	}
 	r.do(client, in, func() linOut {
@@ -152,10 +196,18 @@ func (r *linRecorder) run(client int, kind linKind, tx *channel.Sender[int], rx 
 			return linOut{err: tx.Send(in.v)}
 		case linTryRecv:
 			v, err := rx.TryRecv()
-			return linOut{v, err}
+			return linOut{v: v, err: err}
 		case linRecv:
 			v, err := rx.Recv()
-			return linOut{v, err}
+			return linOut{v: v, err: err}
+		case linSelTry:
+			ls := r.sels[client]
+			ls.next, ls.got, ls.err = in.v, 0, nil
+			i, ok := ls.s.Try()
+			if !ok {
+				i = -1
+			}
+			return linOut{v: ls.got, err: ls.err, sel: i}
 		}
 		return linOut{v: rx.Len()}
 	})
@@ -192,6 +244,9 @@ func linRound(t *testing.T, capacity, workers, ops int) []porcupine.Operation {
 	defer tx.Close()
 	defer rx.Close()
 	rec := &linRecorder{}
+	for range workers {
+		rec.sels = append(rec.sels, newLinSel(tx, rx))
+	}
 
 	// Start with a random fill, so rounds begin from varied states.
 	fill := rand.IntN(3)
@@ -213,7 +268,7 @@ func linRound(t *testing.T, capacity, workers, ops int) []porcupine.Operation {
 			defer done.Add(1)
 			<-start // all together, so the operations overlap
 			for range ops {
-				kind := linKind(rand.IntN(5))
+				kind := linKind(rand.IntN(6))
 				switch kind {
 				case linSend:
 					blockedSends.Add(1)
@@ -306,6 +361,13 @@ func TestLinearizableModelRejects(t *testing.T) {
 	}
 	if porcupine.CheckOperations(model, full) {
 		t.Errorf("ErrFull with room left was accepted")
+	}
+	missed := []porcupine.Operation{
+		op(0, 1, 2, linIn{linSend, 1}, linOut{}),
+		op(0, 3, 4, linIn{linSelTry, 2}, linOut{sel: -1}), // the receive was ready
+	}
+	if porcupine.CheckOperations(model, missed) {
+		t.Errorf("a SelTry that missed a ready case was accepted")
 	}
 	good := []porcupine.Operation{
 		op(0, 1, 4, linIn{linSend, 1}, linOut{}),

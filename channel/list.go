@@ -159,19 +159,24 @@ func (c *listChan[T]) tryRecv() (T, status) {
 	}
 }
 
-func (c *listChan[T]) send(v T, wt wait) error {
+func (c *listChan[T]) send(v T, wt wait, hnd *atomic.Bool) error {
 	if c.trySend(v) == gone {
 		return ErrDisconnected
 	}
 	return nil
 }
 
-func (c *listChan[T]) recv(wt wait) (T, error) {
+func (c *listChan[T]) recv(wt wait, hnd *atomic.Bool) (T, error) {
 	if v, st := c.tryRecv(); st == success { // see arrayChan.send
 		return v, nil
 	}
-	return recvPolled[T](c, wt)
+	return recvPolled[T](c, wt, hnd)
 }
+
+// version: see arrayChan.version.
+func (c *listChan[T]) version() uint64 { return c.head.index.Load() + c.tail.index.Load() }
+
+func (c *listChan[T]) closeHandle(hnd *atomic.Bool) { c.recvq.closeHandle(hnd) }
 
 func (c *listChan[T]) sendQueue() *waitQueue[T] { return nil } // senders never wait
 func (c *listChan[T]) recvQueue() *waitQueue[T] { return &c.recvq }
@@ -183,12 +188,12 @@ func (c *listChan[T]) capacity() int            { return -1 }
 func (c *listChan[T]) full() bool               { return false }
 
 // A send never waits, so a send case is always ready and never registers.
-func (c *listChan[T]) watchSend(*waiter, uint32, *T) bool { return true }
-func (c *listChan[T]) unwatchSend(*waiter, uint32)        {}
+func (c *listChan[T]) watchSend(*waiter, uint32, *T, *atomic.Bool) bool { return true }
+func (c *listChan[T]) unwatchSend(*waiter, uint32)                      {}
 
-func (c *listChan[T]) watchRecv(w *waiter, op uint32, cell *T) bool {
-	c.recvq.register(w, op, cell)
-	return c.readyToRecv()
+func (c *listChan[T]) watchRecv(w *waiter, op uint32, cell *T, hnd *atomic.Bool) bool {
+	c.recvq.register(w, op, cell, hnd)
+	return c.readyToRecv() || hnd.Load()
 }
 
 func (c *listChan[T]) unwatchRecv(w *waiter, op uint32) { c.recvq.unregister(w, op) }

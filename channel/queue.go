@@ -11,6 +11,7 @@ type waitEntry[T any] struct {
 	w    *waiter
 	op   uint32
 	cell *T
+	hnd  *atomic.Bool // the closed flag of the handle the operation goes through
 }
 
 // waitQueue holds the waiters that wait for a channel to change: receivers
@@ -41,9 +42,9 @@ func (q *waitQueue[T]) setNonEmpty(v bool) {
 	}
 }
 
-func (q *waitQueue[T]) register(w *waiter, op uint32, cell *T) {
+func (q *waitQueue[T]) register(w *waiter, op uint32, cell *T, hnd *atomic.Bool) {
 	q.mu.Lock()
-	q.entries = append(q.entries, waitEntry[T]{w, op, cell})
+	q.entries = append(q.entries, waitEntry[T]{w, op, cell, hnd})
 	q.setNonEmpty(true)
 	q.mu.Unlock()
 }
@@ -86,6 +87,23 @@ func (q *waitQueue[T]) claim() (waitEntry[T], bool) {
 		}
 	}
 	return waitEntry[T]{}, false
+}
+
+// closeHandle claims every waiter registered through the handle whose
+// closed flag is hnd, and wakes it to find the handle closed. Entries stay;
+// their owners remove them. The flag is set before this runs, and a waiter
+// looks at it after registering, so one of the two sees the other.
+func (q *waitQueue[T]) closeHandle(hnd *atomic.Bool) {
+	if q == nil || !q.nonEmpty.Load() {
+		return
+	}
+	q.mu.Lock()
+	for _, e := range q.entries {
+		if e.hnd == hnd && e.w.trySelect(closing) {
+			e.w.unpark()
+		}
+	}
+	q.mu.Unlock()
 }
 
 // disconnect claims every waiter that can still be claimed and wakes it to

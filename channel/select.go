@@ -3,6 +3,7 @@ package channel
 import (
 	"context"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 )
 
@@ -26,6 +27,10 @@ type caseOp interface {
 	accept(w *waiter) bool
 	// fire runs the callback with the result of the completed operation.
 	fire()
+	// version changes whenever the case may have become able to proceed:
+	// the channel's version (see flavor.version) and the handle's closed
+	// flag.
+	version() uint64
 }
 
 // OnRecv returns a case that receives from rx and passes the value, or the
@@ -86,10 +91,18 @@ func (c *recvCase[T]) try() bool {
 }
 
 func (c *recvCase[T]) watch(w *waiter, op uint32) bool {
-	if c.rx.closed.Load() {
-		return true
+	return c.rx.c.f.watchRecv(w, op, &c.cell, &c.rx.closed)
+}
+
+func (c *recvCase[T]) version() uint64 { return versionOf(c.rx.c.f.version(), &c.rx.closed) }
+
+// versionOf folds a handle's closed flag into its channel's version.
+func versionOf(v uint64, closed *atomic.Bool) uint64 {
+	v <<= 1
+	if closed.Load() {
+		v |= 1
 	}
-	return c.rx.c.f.watchRecv(w, op, &c.cell)
+	return v
 }
 
 func (c *recvCase[T]) unwatch(w *waiter, op uint32) { c.rx.c.f.unwatchRecv(w, op) }
@@ -144,12 +157,11 @@ func (c *sendCase[T]) try() bool {
 }
 
 func (c *sendCase[T]) watch(w *waiter, op uint32) bool {
-	if c.tx.closed.Load() {
-		return true
-	}
 	c.cell = c.value()
-	return c.tx.c.f.watchSend(w, op, &c.cell)
+	return c.tx.c.f.watchSend(w, op, &c.cell, &c.tx.closed)
 }
+
+func (c *sendCase[T]) version() uint64 { return versionOf(c.tx.c.f.version(), &c.tx.closed) }
 
 func (c *sendCase[T]) unwatch(w *waiter, op uint32) {
 	c.tx.c.f.unwatchSend(w, op)
@@ -184,8 +196,11 @@ func (c *sendCase[T]) fire() {
 // Selector. Reused in a loop, a Selector allocates nothing per call.
 type Selector struct {
 	cases []caseOp // by index; nil where removed
-	live  []uint32 // the indexes of the cases present
-	w     *waiter  // this selector's own, reused by every call
+	// live holds the indexes of the cases present, in the order of the
+	// last call's shuffle: each call draws a fresh random order from it.
+	live []uint32
+	vers []uint64 // by index: the case's version when it was last tried
+	w    *waiter  // this selector's own, reused by every call
 }
 
 // NewSelect returns a Selector over cases; their indexes are their
@@ -210,6 +225,7 @@ func (s *Selector) Add(c Case) int {
 	}
 	i := len(s.cases)
 	s.cases = append(s.cases, c.op)
+	s.vers = append(s.vers, 0)
 	s.live = append(s.live, uint32(i))
 	return i
 }
@@ -269,9 +285,23 @@ func (s *Selector) WaitContext(ctx context.Context) (int, error) {
 	return s.run(wt)
 }
 
-// run is crossbeam's select loop: try every case from a random start; if
-// none is ready, register the waiter on all of them, park, unregister, and
+// run is crossbeam's select loop: try the cases in a random order; if none
+// is ready, register the waiter on all of them, park, unregister, and
 // either finish the case that claimed the waiter or go round again.
+//
+// The order is a Fisher-Yates shuffle drawn lazily, one swap per case
+// tried: the first ready case in a uniformly random order is uniformly
+// random among the ready ones, as Go's spec requires, and a select whose
+// first case is ready draws one random number, not n.
+//
+// A call that may not wait reports failure only after a pass in which
+// every case failed and no case's version changed from just before its
+// try to the end of the pass: then there was an instant, the end of the
+// pass, at which no case could proceed, and the failure is linearizable
+// there. Otherwise it tries again. Go's runtime gets the same guarantee by
+// locking every channel of the select; our buffers take no lock, and a
+// retry only happens when another operation on one of the channels
+// completed in between, so the loop is lock-free.
 func (s *Selector) run(wt wait) (int, error) {
 	n := len(s.live)
 	if n == 0 {
@@ -288,28 +318,27 @@ func (s *Selector) run(wt wait) (int, error) {
 		return -1, wt.reason()
 	}
 	for {
-		start := rand.IntN(n)
-		for k := range n {
-			i := s.live[wrap(start+k, n)]
-			if c := s.cases[i]; c.try() {
-				c.fire()
-				return int(i), nil
-			}
+		if i, ok := s.pass(); ok {
+			return i, nil
 		}
+		err := wt.expired()
 		if !wt.block {
+			err = ErrEmpty
 			if wt.late {
-				return -1, ErrTimeout
+				err = ErrTimeout
 			}
-			return -1, ErrEmpty
 		}
-		if err := wt.expired(); err != nil {
-			return -1, err
+		if err != nil {
+			if s.unchanged() {
+				return -1, err
+			}
+			continue
 		}
 		w := s.w
 		w.reset()
 		watched := n
 		for k := range n {
-			i := s.live[wrap(start+k, n)]
+			i := s.live[k]
 			if s.cases[i].watch(w, opBase+i) {
 				w.trySelect(aborted)
 				watched = k + 1
@@ -318,7 +347,7 @@ func (s *Selector) run(wt wait) (int, error) {
 		}
 		outcome := w.park(wt)
 		for k := range watched {
-			i := s.live[wrap(start+k, n)]
+			i := s.live[k]
 			s.cases[i].unwatch(w, opBase+i)
 		}
 		if outcome >= opBase {
@@ -331,9 +360,31 @@ func (s *Selector) run(wt wait) (int, error) {
 	}
 }
 
-func wrap(k, n int) int {
-	if k >= n {
-		return k - n
+// pass tries every case once, in a fresh random order, recording each
+// case's version before its try, and completes the first that is ready.
+func (s *Selector) pass() (int, bool) {
+	live, n := s.live, len(s.live)
+	for k := range n {
+		if j := k + rand.IntN(n-k); j != k {
+			live[k], live[j] = live[j], live[k]
+		}
+		i := live[k]
+		c := s.cases[i]
+		s.vers[i] = c.version()
+		if c.try() {
+			c.fire()
+			return int(i), true
+		}
 	}
-	return k
+	return -1, false
+}
+
+// unchanged reports whether no case's version moved since pass tried it.
+func (s *Selector) unchanged() bool {
+	for _, i := range s.live {
+		if s.cases[i].version() != s.vers[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -3,6 +3,8 @@ package channel_test
 import (
 	"context"
 	"errors"
+	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -222,31 +224,49 @@ func TestSelectBadInput(t *testing.T) {
 	}
 }
 
-// The choice among ready cases is random: with two channels that are always
-// ready, each must be picked often. The bound is loose (a fair coin lands
-// below 35% of 4000 flips with negligible probability).
+// The choice among ready cases is uniform, as Go's spec requires of select
+// and crossbeam's shuffle gives. Each layout mixes cases that never fire
+// with k that are always ready, at different positions, because a random
+// start followed by rotation favours a ready case that follows non-ready
+// ones. Like Go's TestSelectFairness, each count must lie within 10 standard
+// deviations of trials/k, which a fair choice misses with probability
+// below 1e-20, and a 75/25 bias at this many trials fails by far.
 func TestSelectFair(t *testing.T) {
-	tx1, rx1 := channel.Bounded[int](1)
-	tx2, rx2 := channel.Bounded[int](1)
-	defer tx1.Close()
-	defer rx1.Close()
-	defer tx2.Close()
-	defer rx2.Close()
-	txs := []*channel.Sender[int]{tx1, tx2}
-	tx1.Send(0)
-	tx2.Send(1)
-	sel := channel.NewSelect(channel.OnRecv(rx1, nil), channel.OnRecv(rx2, nil))
-	var counts [2]int
-	const n = 4000
-	for range n {
-		i := sel.Wait()
-		counts[i]++
-		txs[i].Send(i)
-	}
-	for i, c := range counts {
-		if c < n*35/100 {
-			t.Fatalf("case %d chosen %d of %d times", i, c, n)
-		}
+	const trials = 20000
+	for _, layout := range []string{"..RR", "R..R", ".R.R.R", "RR", "R.R.R.R.", "...R..RR"} {
+		t.Run(layout, func(t *testing.T) {
+			sel := channel.NewSelect()
+			var refill []func()
+			var ready []int // the case indexes that are ready
+			for _, c := range layout {
+				if c == '.' {
+					rx := channel.Never[int]()
+					defer rx.Close()
+					sel.Add(channel.OnRecv(rx, func(int, error) { t.Fatal("a never-ready case fired") }))
+					continue
+				}
+				tx, rx := channel.Bounded[int](1)
+				defer tx.Close()
+				defer rx.Close()
+				tx.Send(0)
+				ready = append(ready, sel.Add(channel.OnRecv(rx, nil)))
+				refill = append(refill, func() { tx.Send(0) })
+			}
+			counts := map[int]int{}
+			for range trials {
+				i := sel.Wait()
+				counts[i]++
+				refill[slices.Index(ready, i)]()
+			}
+			k := float64(len(ready))
+			mean := trials / k
+			sigma := math.Sqrt(trials * (1 / k) * (1 - 1/k))
+			for _, i := range ready {
+				if d := math.Abs(float64(counts[i]) - mean); d > 10*sigma {
+					t.Errorf("case %d chosen %d of %d times, expected %.0f ± %.0f", i, counts[i], trials, mean, 10*sigma)
+				}
+			}
+		})
 	}
 }
 

@@ -16,6 +16,12 @@ import (
 // receiver stops the timer.
 func After(d time.Duration) *Receiver[time.Time] {
 	tx, rx := Bounded[time.Time](1)
+	if d <= 0 {
+		// Ready before After returns, like crossbeam's after(0): a timer
+		// would deliver a moment later, on another goroutine.
+		tx.c.f.trySend(time.Now())
+		return rx
+	}
 	t := time.AfterFunc(d, func() { tx.c.f.trySend(time.Now()) })
 	rx.c.stop = func() { t.Stop() }
 	return rx

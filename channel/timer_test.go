@@ -28,11 +28,18 @@ func TestAfter(t *testing.T) {
 	}
 }
 
+// A d of zero or less is ready at once, like crossbeam's after(0): the value
+// is there when After returns, so a TryRecv right after it succeeds.
 func TestAfterNonPositiveDeliversAtOnce(t *testing.T) {
-	rx := channel.After(-time.Second)
-	defer rx.Close()
-	if _, err := rx.RecvTimeout(hang); err != nil {
-		t.Fatal(err)
+	for _, d := range []time.Duration{0, -time.Second} {
+		rx := channel.After(d)
+		if _, err := rx.TryRecv(); err != nil {
+			t.Fatalf("TryRecv right after After(%v): %v", d, err)
+		}
+		if _, err := rx.TryRecv(); err != channel.ErrEmpty {
+			t.Fatalf("second TryRecv after After(%v): %v, want ErrEmpty", d, err)
+		}
+		rx.Close()
 	}
 }
 

@@ -36,6 +36,7 @@ const (
 	waiting      uint32 = iota // unclaimed
 	aborted                    // claimed by the owner: deadline, context, or a ready case
 	disconnected               // claimed by a disconnection
+	closing                    // claimed because the handle it waits through was closed
 	opBase                     // claimed for an operation
 )
 

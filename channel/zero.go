@@ -1,6 +1,9 @@
 package channel
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // The rendezvous flavor (capacity 0): a send meets a receive and hands its
 // value over directly, after crossbeam-channel's zero flavor.
@@ -16,12 +19,17 @@ type zeroChan[T any] struct {
 	receivers []zeroEntry[T] // each cell is where the value goes
 	gone      bool
 	parked    parkPool[T]
+	// ver counts registrations and the disconnection, the only events
+	// that can make a blocked operation able to proceed (see
+	// flavor.version). It is written under mu and read without it.
+	ver atomic.Uint64
 }
 
 type zeroEntry[T any] struct {
 	w    *waiter
 	op   uint32
 	cell *T
+	hnd  *atomic.Bool // the closed flag of the handle the operation goes through
 }
 
 func newZero[T any]() *zeroChan[T] {
@@ -74,10 +82,10 @@ func unlist[T any](q *[]zeroEntry[T], w *waiter, op uint32) {
 
 // trySend and tryRecv are the non-blocking forms of send and recv, in the
 // shape Select and the timers use.
-func (c *zeroChan[T]) trySend(v T) status { return statusOf(c.send(v, wait{})) }
+func (c *zeroChan[T]) trySend(v T) status { return statusOf(c.send(v, wait{}, nil)) }
 
 func (c *zeroChan[T]) tryRecv() (T, status) {
-	v, err := c.recv(wait{})
+	v, err := c.recv(wait{}, nil)
 	return v, statusOf(err)
 }
 
@@ -92,7 +100,7 @@ func statusOf(err error) status {
 	return wouldBlock
 }
 
-func (c *zeroChan[T]) send(v T, wt wait) error {
+func (c *zeroChan[T]) send(v T, wt wait, hnd *atomic.Bool) error {
 	c.mu.Lock()
 	if r, ok := claim(&c.receivers); ok {
 		*r.cell = v
@@ -100,13 +108,14 @@ func (c *zeroChan[T]) send(v T, wt wait) error {
 		r.w.unpark()
 		return nil
 	}
-	if err := c.cannotWait(wt, ErrFull); err != nil {
+	if err := c.cannotWait(wt, ErrFull, hnd); err != nil {
 		c.mu.Unlock()
 		return err
 	}
 	zw := c.parked.get()
 	zw.cell = v
-	c.senders = append(c.senders, zeroEntry[T]{&zw.waiter, opBase, &zw.cell})
+	c.senders = append(c.senders, zeroEntry[T]{&zw.waiter, opBase, &zw.cell, hnd})
+	c.ver.Add(1)
 	c.mu.Unlock()
 
 	outcome := c.wait(&c.senders, zw, wt)
@@ -114,7 +123,7 @@ func (c *zeroChan[T]) send(v T, wt wait) error {
 	return c.result(outcome, wt)
 }
 
-func (c *zeroChan[T]) recv(wt wait) (T, error) {
+func (c *zeroChan[T]) recv(wt wait, hnd *atomic.Bool) (T, error) {
 	var zero T
 	c.mu.Lock()
 	if s, ok := claim(&c.senders); ok {
@@ -123,12 +132,13 @@ func (c *zeroChan[T]) recv(wt wait) (T, error) {
 		s.w.unpark()
 		return v, nil
 	}
-	if err := c.cannotWait(wt, ErrEmpty); err != nil {
+	if err := c.cannotWait(wt, ErrEmpty, hnd); err != nil {
 		c.mu.Unlock()
 		return zero, err
 	}
 	zw := c.parked.get()
-	c.receivers = append(c.receivers, zeroEntry[T]{&zw.waiter, opBase, &zw.cell})
+	c.receivers = append(c.receivers, zeroEntry[T]{&zw.waiter, opBase, &zw.cell, hnd})
+	c.ver.Add(1)
 	c.mu.Unlock()
 
 	outcome := c.wait(&c.receivers, zw, wt)
@@ -141,14 +151,19 @@ func (c *zeroChan[T]) recv(wt wait) (T, error) {
 }
 
 // cannotWait says why an operation that found no partner must not wait:
-// the channel is disconnected, the call does not block (tryErr), or its
-// time is up. Callers hold mu.
-func (c *zeroChan[T]) cannotWait(wt wait, tryErr error) error {
+// the channel is disconnected, the call does not block (tryErr), its
+// handle (flag hnd, nil for none) was closed, or its time is up. Callers
+// hold mu; closeHandle takes it after setting the flag, so an operation
+// either sees the flag here or is listed when closeHandle looks.
+func (c *zeroChan[T]) cannotWait(wt wait, tryErr error, hnd *atomic.Bool) error {
 	if c.gone {
 		return ErrDisconnected
 	}
 	if !wt.block {
 		return tryErr
+	}
+	if hnd != nil && hnd.Load() {
+		return ErrClosed
 	}
 	return wt.expired()
 }
@@ -170,22 +185,42 @@ func (c *zeroChan[T]) result(outcome uint32, wt wait) error {
 		return nil
 	case disconnected:
 		return ErrDisconnected
+	case closing:
+		return ErrClosed
 	}
 	return wt.reason()
 }
 
-func (c *zeroChan[T]) watchSend(w *waiter, op uint32, cell *T) bool {
+func (c *zeroChan[T]) watchSend(w *waiter, op uint32, cell *T, hnd *atomic.Bool) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.senders = append(c.senders, zeroEntry[T]{w, op, cell})
-	return c.gone || claimable(c.receivers, w)
+	c.senders = append(c.senders, zeroEntry[T]{w, op, cell, hnd})
+	c.ver.Add(1)
+	return c.gone || hnd.Load() || claimable(c.receivers, w)
 }
 
-func (c *zeroChan[T]) watchRecv(w *waiter, op uint32, cell *T) bool {
+func (c *zeroChan[T]) watchRecv(w *waiter, op uint32, cell *T, hnd *atomic.Bool) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.receivers = append(c.receivers, zeroEntry[T]{w, op, cell})
-	return c.gone || claimable(c.senders, w)
+	c.receivers = append(c.receivers, zeroEntry[T]{w, op, cell, hnd})
+	c.ver.Add(1)
+	return c.gone || hnd.Load() || claimable(c.senders, w)
+}
+
+func (c *zeroChan[T]) version() uint64 { return c.ver.Load() }
+
+// closeHandle claims the waiters listed through the closed handle, which
+// then find ErrClosed. Entries stay; their owners remove them.
+func (c *zeroChan[T]) closeHandle(hnd *atomic.Bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, q := range [][]zeroEntry[T]{c.senders, c.receivers} {
+		for _, e := range q {
+			if e.hnd == hnd && e.w.trySelect(closing) {
+				e.w.unpark()
+			}
+		}
+	}
 }
 
 func (c *zeroChan[T]) unwatchSend(w *waiter, op uint32) {
@@ -211,6 +246,7 @@ func (c *zeroChan[T]) disconnect() bool {
 		return false
 	}
 	c.gone = true
+	c.ver.Add(1)
 	for _, q := range [][]zeroEntry[T]{c.senders, c.receivers} {
 		for _, e := range q {
 			if e.w.trySelect(disconnected) {
