@@ -156,7 +156,7 @@ func (c *cancelOn) Write(p []byte) (int, error) {
 // TestTourInterrupt stops the tour, as Ctrl-C does, in the middle of a step
 // and while it waits for Enter: exit 130, and no goroutine left running.
 func TestTourInterrupt(t *testing.T) {
-	for _, marker := range []string{"Step 3 of 9", "select: int 0", "worker pool: 30 jobs", "sent msg1 after"} {
+	for _, marker := range []string{"Step 3 of 9", "select: int 0", "pool: 12 submitted", "sent msg1 after"} {
 		ctx, cancel := context.WithCancel(context.Background())
 		out := &cancelOn{marker: marker, cancel: cancel}
 		var errOut bytes.Buffer

@@ -7,157 +7,122 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/baton-go/baton/channel"
+	"github.com/baton-go/baton/pipeline"
+	"github.com/baton-go/baton/pool"
 	"github.com/baton-go/baton/task"
 )
 
-// patterns builds the seed's three designs from channels and tasks: a worker
-// pool pulling from one queue, a pipeline of stages, and fan-out to workers
-// with fan-in to one aggregator.
+// patterns runs the seed's three designs with baton's pool and pipeline
+// packages: workers pulling from one queue, a pipeline of stages, and
+// fan-out to workers with fan-in to one consumer.
 func patterns(ctx context.Context, out io.Writer) error {
-	// Worker pool: 3 workers pull from one bounded queue. A producer that
-	// outruns them waits at the queue instead of piling up work in memory.
-	queue, jobs := channel.Bounded[int](2)
-	handled := make([]int, 3) // per worker; each worker writes only its own slot
-	err := task.Scope(ctx, func(g *task.Group) error {
-		for w := range 3 {
-			g.Spawn(func(ctx context.Context) error {
-				for {
-					if _, err := jobs.RecvContext(ctx); err != nil {
-						return ignoreDisconnected(err) // the queue closed and is empty
-					}
-					channel.After(time.Millisecond).RecvContext(ctx) // a job takes 1ms
-					handled[w]++
-				}
-			})
+	// Worker pool: 3 workers, a queue of 2. Submit waits while the queue is
+	// full, so a producer cannot run ahead of the workers.
+	p := pool.New(3, pool.WithQueue(2), pool.WithContext(ctx))
+	for job := range 12 {
+		err := p.Submit(ctx, func(ctx context.Context) error {
+			channel.After(time.Millisecond).RecvContext(ctx) // a job takes 1ms
+			switch job {
+			case 5:
+				return errors.New("job 5: disk full")
+			case 9:
+				limits := map[string]*struct{ Retries int }{}
+				return fmt.Errorf("retries: %d", limits["job 9"].Retries) // a bug: a nil pointer
+			}
+			return nil
+		})
+		if err != nil {
+			break // ctx ended
 		}
-		defer queue.Close()
-		for job := range 30 {
-			if err := queue.SendContext(ctx, job); err != nil {
-				return err
+	}
+	err := p.Close() // waits for every task; their errors, joined
+	st := p.Stats()
+	fmt.Fprintf(out, "pool: %d submitted, %d succeeded, %d failed, %d panicked\n",
+		st.Submitted, st.Succeeded, st.Failed, st.Panicked)
+	for _, line := range strings.Split(fmt.Sprint(err), "\n") {
+		fmt.Fprintf(out, "  Close: %s\n", line)
+	}
+
+	// The seed's own shape: workers pulling from a channel until it
+	// disconnects. pool.Serve runs them and returns when the channel ends.
+	jobs, queue := channel.Bounded[int](4)
+	producer := task.Spawn(func() (struct{}, error) {
+		defer jobs.Close() // the end of the jobs ends Serve
+		for i := 1; i <= 20; i++ {
+			if err := jobs.SendContext(ctx, i); err != nil {
+				return struct{}{}, err
 			}
 		}
+		return struct{}{}, nil
+	})
+	var sum atomic.Int64
+	err = pool.Serve(ctx, queue, 4, func(ctx context.Context, n int) error {
+		sum.Add(int64(n))
 		return nil
 	})
-	jobs.Close()
-	if err != nil {
+	queue.Close() // if Serve stopped early, this frees the producer
+	producer.Join()
+	fmt.Fprintf(out, "pool.Serve: 4 workers summed 1..20 = %d, err=%v\n", sum.Load(), err)
+
+	// Results in submission order, however the tasks finish.
+	squares := pool.NewResults[int](3, pool.WithContext(ctx))
+	submitter := task.Spawn(func() (struct{}, error) {
+		defer squares.Close()     // All ends after the last result
+		for n := 5; n >= 1; n-- { // the first submitted are the slowest
+			err := squares.Submit(ctx, func(ctx context.Context) (int, error) {
+				channel.After(time.Duration(n) * time.Millisecond).RecvContext(ctx)
+				return n * n, ctx.Err()
+			})
+			if err != nil {
+				return struct{}{}, err
+			}
+		}
+		return struct{}{}, nil
+	})
+	var inOrder []int
+	for v, err := range squares.All() {
+		if err != nil {
+			break // breaking out cancels what is left, and waits for it
+		}
+		inOrder = append(inOrder, v)
+	}
+	if _, err := submitter.Join(); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "worker pool: 30 jobs, handled per worker %v, total %d\n", handled, sum(handled))
+	fmt.Fprintf(out, "pool.NewResults: %v, in submission order\n", inOrder)
 
-	// Pipeline: each stage receives, transforms and forwards, and closes
-	// its output when its input ends, so the end flows down the chain.
+	// Pipeline: stages joined by bounded channels; Ordered keeps the
+	// input's order although two workers map at once.
 	words := []string{"message", "passing", "keeps", "state", "private"}
-	var shouted []string
-	err = task.Scope(ctx, func(g *task.Group) error {
-		src := source(g, words)
-		upper := stage(g, src, strings.ToUpper)
-		marked := stage(g, upper, func(s string) string { return s + "!" })
-		for s := range marked.All() {
-			shouted = append(shouted, s)
-		}
-		return nil
-	})
+	upper := pipeline.Map(pipeline.From(slices.Values(words)),
+		func(ctx context.Context, w string) (string, error) { return strings.ToUpper(w), nil },
+		pipeline.Workers(2), pipeline.Ordered(), pipeline.Name("upper"))
+	long := pipeline.Filter(upper,
+		func(ctx context.Context, w string) (bool, error) { return len(w) > 5, nil }, pipeline.Name("long"))
+	got, err := pipeline.Collect(ctx, long)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "pipeline: %v -> %v\n", words, shouted)
+	fmt.Fprintf(out, "pipeline: %v -> %v\n", words, got)
 
-	// Fan-out / fan-in: the main goroutine hands each number to one of two
-	// workers; both reply on one channel to an aggregator.
-	work, inbox := channel.Bounded[int](0)
-	replies, results := channel.Unbounded[string]()
-	err = task.Scope(ctx, func(g *task.Group) error {
-		for _, name := range []string{"worker1", "worker2"} {
-			reply := replies.Clone()
-			err := g.Spawn(func(ctx context.Context) error {
-				defer reply.Close() // the aggregator's range ends after the last worker
-				for n := range inbox.All() {
-					reply.SendContext(ctx, fmt.Sprintf("%d²=%d by %s", n, n*n, name))
-				}
-				return nil
-			})
-			if err != nil { // cancelled before it started
-				reply.Close()
-			}
-		}
-		replies.Close()
-		defer work.Close()
-		for n := 1; n <= 6; n++ {
-			if err := work.SendContext(ctx, n); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	inbox.Close()
-	var got []string
-	for r := range results.All() {
-		got = append(got, r[:strings.Index(r, " ")])
+	// Fan-out / fan-in: Split hands each number to one of two branches,
+	// each its own worker; Merge brings the replies back to one stream.
+	branches := pipeline.Split(pipeline.From(slices.Values([]int{1, 2, 3, 4, 5, 6})), 2)
+	var replies []*pipeline.Stream[string]
+	for i, b := range branches {
+		replies = append(replies, pipeline.Map(b, func(ctx context.Context, n int) (string, error) {
+			return fmt.Sprintf("%d²=%d", n, n*n), nil
+		}, pipeline.Name(fmt.Sprint("worker", i+1))))
 	}
-	results.Close()
+	all, err := pipeline.Collect(ctx, pipeline.Merge(replies...))
 	if err != nil {
 		return err
 	}
-	slices.Sort(got) // the workers finish in any order
-	fmt.Fprintf(out, "fan-out/fan-in: the aggregator got %d replies: %s\n", len(got), strings.Join(got, " "))
+	slices.Sort(all) // the branches interleave in any order
+	fmt.Fprintf(out, "fan-out/fan-in: %d replies: %s\n", len(all), strings.Join(all, " "))
 	return nil
-}
-
-// source sends each item downstream, then closes its output.
-func source(g *task.Group, items []string) *channel.Receiver[string] {
-	tx, rx := channel.Bounded[string](1)
-	err := g.Spawn(func(ctx context.Context) error {
-		defer tx.Close()
-		for _, it := range items {
-			if err := tx.SendContext(ctx, it); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil { // cancelled before it started: end the stream here
-		tx.Close()
-	}
-	return rx
-}
-
-// stage applies f to every item of in and sends the results on.
-func stage(g *task.Group, in *channel.Receiver[string], f func(string) string) *channel.Receiver[string] {
-	tx, rx := channel.Bounded[string](1)
-	err := g.Spawn(func(ctx context.Context) error {
-		defer tx.Close()
-		defer in.Close()
-		for v := range in.All() {
-			if err := tx.SendContext(ctx, f(v)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		tx.Close()
-		in.Close()
-	}
-	return rx
-}
-
-// ignoreDisconnected treats a disconnected channel as the normal end of
-// the work.
-func ignoreDisconnected(err error) error {
-	if errors.Is(err, channel.ErrDisconnected) {
-		return nil
-	}
-	return err
-}
-
-// sum adds up xs.
-func sum(xs []int) int {
-	t := 0
-	for _, x := range xs {
-		t += x
-	}
-	return t
 }

@@ -141,10 +141,12 @@ updated, can repair it, and clears the poison.`,
 		},
 		{
 			Title: "Worker pool, pipeline, fan-out/fan-in",
-			Explain: `The tutorial's three designs: several workers pulling from one queue;
-stages joined by channels, each closing its output when its input ends; and
-work spread over workers whose replies meet at one aggregator. Bounded
-channels between the parts keep memory flat when one part is slower.`,
+			Explain: `The tutorial's three designs, with baton's pool and pipeline packages:
+several workers pulling from one bounded queue (a task's error or panic comes
+back from Close, and the worker survives); stages joined by bounded channels,
+each closing its output when its input ends; and work split over workers
+whose replies merge into one stream. Bounded queues between the parts keep
+memory flat when one part is slower: a faster part waits.`,
 			File: "s8_patterns.go", Source: s8, Run: patterns,
 		},
 		{

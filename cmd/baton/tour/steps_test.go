@@ -93,9 +93,13 @@ var want = map[string][]string{
 		`^With after recovery: err=<nil>$`,
 	},
 	"Worker pool, pipeline, fan-out/fan-in": {
-		`^worker pool: 30 jobs, handled per worker \[\d+ \d+ \d+\], total 30$`,
-		`^pipeline: \[message passing keeps state private\] -> \[MESSAGE! PASSING! KEEPS! STATE! PRIVATE!\]$`,
-		`^fan-out/fan-in: the aggregator got 6 replies: 1²=1 2²=4 3²=9 4²=16 5²=25 6²=36$`,
+		`^pool: 12 submitted, 10 succeeded, 1 failed, 1 panicked$`,
+		`^  Close: job 5: disk full$`,
+		`^  Close: task: panic: runtime error: invalid memory address or nil pointer dereference$`,
+		`^pool.Serve: 4 workers summed 1..20 = 210, err=<nil>$`,
+		`^pool.NewResults: \[25 16 9 4 1\], in submission order$`,
+		`^pipeline: \[message passing keeps state private\] -> \[MESSAGE PASSING PRIVATE\]$`,
+		`^fan-out/fan-in: 6 replies: 1²=1 2²=4 3²=9 4²=16 5²=25 6²=36$`,
 	},
 	"Best practices, shown": {
 		`^   unbounded   the producer ran up to \d+ jobs ahead$`,
