@@ -132,6 +132,12 @@ func (c *arrayChan[T]) tryRecv() (T, status) {
 			}
 			b.snooze() // a sender claimed it but has not written yet
 		default:
+			// A receiver is ahead of us, or discard moved head past
+			// slots whose stamps it left as they were.
+			if tail := c.tail.Load(); tail&c.markBit != 0 && tail&^c.markBit == head {
+				var zero T
+				return zero, gone
+			}
 			b.snooze()
 		}
 		head = c.head.Load()
@@ -219,4 +225,34 @@ func (c *arrayChan[T]) disconnect() bool {
 	return true
 }
 
-func (c *arrayChan[T]) discard() { discardPolled[T](c) }
+// discard drops what is buffered once the last receiver is gone. It claims
+// every buffered value in one compare-and-swap of head onto tail, frozen
+// since the disconnection: a receive still in flight either claimed its
+// value before (and keeps it) or loses its own swap and finds the channel
+// empty and disconnected, so each value still goes to exactly one receiver.
+// The stamps are left as they are; tryRecv reads a disconnected channel
+// whose head reached tail as gone whatever the stamp says. So a buffer of
+// values that hold no pointers is released in constant time. Values that
+// hold pointers are cleared so that the collector can have them, each after
+// the sender that claimed its slot before the disconnection has written it.
+func (c *arrayChan[T]) discard() {
+	tail := c.tail.Load() &^ c.markBit
+	var b backoff
+	head := c.head.Load()
+	for head != tail && !c.head.CompareAndSwap(head, tail) {
+		b.spin()
+		head = c.head.Load()
+	}
+	if head == tail || !holdsPointers[T]() {
+		return
+	}
+	var zero T
+	for pos := head; pos != tail; pos = c.next(pos) {
+		slot := &c.buf[pos&(c.markBit-1)]
+		var wb backoff
+		for slot.stamp.Load() != pos+1 {
+			wb.snooze()
+		}
+		slot.value = zero
+	}
+}

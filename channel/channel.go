@@ -46,6 +46,9 @@ type core[T any] struct {
 	f flavor[T]
 	*counter
 	stop func() // run once every receiver is gone: timers stop here
+	// reachable counts the Receiver handles of a timer channel that the
+	// garbage collector has not found unreachable yet (see untilUnreachable).
+	reachable atomic.Int64
 }
 
 // Sender is the sending end of a channel. It is safe for use by many
@@ -245,6 +248,9 @@ func (r *Receiver[T]) Clone() *Receiver[T] {
 	n := &Receiver[T]{c: r.c}
 	if r.closed.Load() || !acquire(&r.c.receivers) {
 		n.closed.Store(true)
+	}
+	if r.c.stop != nil {
+		untilUnreachable(n)
 	}
 	return n
 }

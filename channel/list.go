@@ -238,4 +238,42 @@ func (c *listChan[T]) disconnect() bool {
 	return true
 }
 
-func (c *listChan[T]) discard() { discardPolled[T](c) }
+// discard drops what is buffered once the last receiver is gone. Whole
+// blocks go in one compare-and-swap each: discard claims the rest of head's
+// block as a receiver claims one slot, moving head on to the next block
+// exactly as the receiver of a block's last slot does, and leaves the
+// claimed values unread in a block nothing refers to any more, for the
+// collector. A receive still in flight claimed its slot before (and keeps
+// it) or loses its swap and retries from the new head, so each value still
+// goes to exactly one receiver. The values of tail's block, at most a
+// block's worth, are received one by one.
+func (c *listChan[T]) discard() {
+	var b backoff
+	for {
+		head := c.head.index.Load()
+		block := c.head.block.Load()
+		offset := (head >> listShift) % listLap
+		if offset == listSlots { // the next block is being installed
+			b.snooze()
+			continue
+		}
+		tail := c.tail.index.Load()
+		if (head>>listShift)/listLap == (tail>>listShift)/listLap {
+			break // head's block is tail's
+		}
+		start := (head >> listShift) / listLap * listLap
+		newHead := (start+listSlots)<<listShift | listMark
+		if !c.head.index.CompareAndSwap(head, newHead) {
+			b.spin()
+			continue
+		}
+		next := block.waitNext()
+		nextIndex := (newHead &^ listMark) + 1<<listShift
+		if next.next.Load() != nil {
+			nextIndex |= listMark
+		}
+		c.head.block.Store(next)
+		c.head.index.Store(nextIndex)
+	}
+	discardPolled[T](c)
+}

@@ -1,6 +1,7 @@
 package channel
 
 import (
+	"runtime"
 	"sync"
 	"time"
 )
@@ -12,8 +13,10 @@ import (
 // no goroutine.
 
 // After returns a receiver that delivers the time once, after d, then stays
-// empty and connected. A d of zero or less delivers at once. Closing the
-// receiver stops the timer.
+// empty and connected. A d of zero or less delivers at once: the value is
+// there when After returns. Closing the receiver stops the timer, and so
+// does dropping it: once every handle to it is unreachable, the timer is
+// stopped and its memory reclaimed.
 func After(d time.Duration) *Receiver[time.Time] {
 	tx, rx := Bounded[time.Time](1)
 	if d <= 0 {
@@ -24,13 +27,16 @@ func After(d time.Duration) *Receiver[time.Time] {
 	}
 	t := time.AfterFunc(d, func() { tx.c.f.trySend(time.Now()) })
 	rx.c.stop = func() { t.Stop() }
+	untilUnreachable(rx)
 	return rx
 }
 
 // Tick returns a receiver that delivers the time every d, like
 // time.Ticker: a slow receiver finds at most one tick waiting, and the ticks
-// it missed are dropped. Closing the receiver stops the ticker. A d of zero
-// or less panics, as time.NewTicker does.
+// it missed are dropped. Closing the receiver stops the ticker, and so does
+// dropping it, as for time.Tick since Go 1.23: once every handle to it is
+// unreachable, the ticker stops. A d of zero or less panics, as
+// time.NewTicker does.
 func Tick(d time.Duration) *Receiver[time.Time] {
 	if d <= 0 {
 		panic("channel: non-positive interval passed to Tick")
@@ -41,7 +47,23 @@ func Tick(d time.Duration) *Receiver[time.Time] {
 	tk.t = time.AfterFunc(d, tk.fire)
 	tk.mu.Unlock()
 	rx.c.stop = tk.stop
+	untilUnreachable(rx)
 	return rx
+}
+
+// untilUnreachable counts rx among its timer channel's receiver handles and
+// stops the timer once the garbage collector has found every one of them
+// unreachable. A timer re-arms itself from the runtime's timer heap, which
+// keeps the channel (but not the handles) alive, so without this an
+// unclosed, forgotten Tick would fire forever. The cleanup holds the core,
+// never the handle, so it does not keep the handle alive itself.
+func untilUnreachable[T any](rx *Receiver[T]) {
+	rx.c.reachable.Add(1)
+	runtime.AddCleanup(rx, func(c *core[T]) {
+		if c.reachable.Add(-1) == 0 {
+			c.stop()
+		}
+	}, rx.c)
 }
 
 // ticker re-arms its one timer after every tick, keeping to the phase set
