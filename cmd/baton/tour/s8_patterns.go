@@ -16,7 +16,7 @@ import (
 	"github.com/baton-go/baton/task"
 )
 
-// patterns runs the seed's three designs with baton's pool and pipeline
+// patterns runs the tutorial's three designs with baton's pool and pipeline
 // packages: workers pulling from one queue, a pipeline of stages, and
 // fan-out to workers with fan-in to one consumer.
 func patterns(ctx context.Context, out io.Writer) error {
@@ -47,7 +47,7 @@ func patterns(ctx context.Context, out io.Writer) error {
 		fmt.Fprintf(out, "  Close: %s\n", line)
 	}
 
-	// The seed's own shape: workers pulling from a channel until it
+	// The tutorial's own shape: workers pulling from a channel until it
 	// disconnects. pool.Serve runs them and returns when the channel ends.
 	jobs, queue := channel.Bounded[int](4)
 	producer := task.Spawn(func() (struct{}, error) {

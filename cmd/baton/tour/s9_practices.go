@@ -11,7 +11,7 @@ import (
 	"github.com/baton-go/baton/task"
 )
 
-// practices shows each of the seed's best practices at work: back-pressure,
+// practices shows each of the tutorial's best practices at work: back-pressure,
 // handling errors, select for multiplexing, and what each kind of channel
 // guarantees and costs.
 func practices(ctx context.Context, out io.Writer) error {
