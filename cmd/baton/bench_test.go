@@ -137,7 +137,8 @@ func TestHelp(t *testing.T) {
 	}
 	for _, args := range [][]string{{"bench", "--help"}, {"help", "bench"}} {
 		code, stdout, _ := runArgs(context.Background(), args...)
-		if code != exitOK || !strings.Contains(stdout, "--cases") || !strings.Contains(stdout, "-baseline") {
+		if code != exitOK || !strings.Contains(stdout, "--cases") || !strings.Contains(stdout, "-baseline") ||
+			!strings.Contains(stdout, "Layers (baton bench <layer>") || !strings.Contains(stdout, "Mann-Whitney") {
 			t.Errorf("%v: exit %d, %q", args, code, stdout)
 		}
 	}
