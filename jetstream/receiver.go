@@ -82,7 +82,7 @@ func newReceiver[T any](ch *chanInfo, cons jetstream.Consumer) *Receiver[T] {
 		ch:         ch,
 		cons:       cons,
 		handles:    1,
-		deliveries: make(chan *delivery),
+		deliveries: make(chan *delivery, ch.cf.prefetch),
 		done:       make(chan struct{}),
 		gone:       make(chan struct{}),
 	}

@@ -27,7 +27,7 @@ var errOutcomeUnknown = errors.New("jetstream: the server did not confirm the se
 // maxFullBackoff caps the pause between two probes of a full stream: it
 // bounds how late a waiting send notices room, and how often one Sender
 // asks a full server.
-const maxFullBackoff = 32 * time.Millisecond
+const maxFullBackoff = 10 * time.Millisecond
 
 // attemptTimeout bounds one publish attempt; a send whose attempt times
 // out tries again with the same message ID.
