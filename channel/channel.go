@@ -150,6 +150,14 @@ func (s *Sender[T]) Close() {
 	}
 }
 
+// SameChannel reports whether s and other are handles of the same channel,
+// as crossbeam's Sender::same_channel does: clones of one handle are, handles
+// of two channels made alike are not. Closed handles still belong to their
+// channel. A nil other reports false. It is a method, like Clone, because
+// it relates two handles of one side and one element type; the compiler
+// then rejects comparing a Sender with a Receiver.
+func (s *Sender[T]) SameChannel(other *Sender[T]) bool { return other != nil && s.c == other.c }
+
 // IsDisconnected reports whether every Receiver is closed.
 func (s *Sender[T]) IsDisconnected() bool { return s.c.receivers.Load() <= 0 }
 
@@ -275,6 +283,10 @@ func (r *Receiver[T]) Close() {
 		r.c.stop()
 	}
 }
+
+// SameChannel reports whether r and other are handles of the same channel;
+// see Sender.SameChannel. A nil other reports false.
+func (r *Receiver[T]) SameChannel(other *Receiver[T]) bool { return other != nil && r.c == other.c }
 
 // IsDisconnected reports whether every Sender is closed. Values may still be
 // buffered.

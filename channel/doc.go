@@ -7,8 +7,11 @@
 // received exactly once, in the order it was sent, or handed back to the
 // sender inside a *SendError: nothing is lost.
 //
-//	tx, rx := channel.Bounded[int](8)  // 0 would be a rendezvous channel
-//	tx, rx := channel.Unbounded[int]() // a send never waits
+//	tx, rx := channel.Bounded[int](8)      // 0 would be a rendezvous channel
+//	utx, urx := channel.Unbounded[string]() // a send never waits
+//
+// (The package Example runs these lines.) SameChannel tells whether two
+// handles of one side lead to the same channel.
 //
 // # Disconnection
 //
@@ -22,7 +25,10 @@
 //     collector can have it.
 //
 // Close is idempotent and safe from any goroutine. An operation on a handle
-// that was itself closed fails with ErrClosed, without blocking.
+// that was itself closed fails with ErrClosed, without blocking, and one
+// blocked through a handle when another goroutine closes it wakes and fails
+// with ErrClosed (a send hands its value back); operations through the
+// other handles of the channel carry on undisturbed.
 //
 // # Operations and errors
 //
@@ -42,12 +48,28 @@
 // NewSelect builds a Selector from cases made by OnRecv, OnSend and
 // OnSendFrom, over channels of any types; cases can be added and removed
 // between waits. Wait completes one case, runs its callback and returns its
-// index; Try, WaitTimeout and WaitContext are its other forms. Among ready
-// cases the choice is random. A case on a disconnected channel, or a closed
-// handle, is ready and reports the error. Reused in a loop, a Selector
-// allocates nothing.
+// index; Try, WaitTimeout, WaitDeadline and WaitContext are its other forms.
+// Among ready cases the choice is uniformly random, as in Go's select. A
+// case on a disconnected channel, or a closed handle, is ready and reports
+// the error. Try (and a zero timeout, or a deadline already past) reports
+// nothing ready only if at one instant during the call no case could
+// proceed. Reused in a loop, a Selector allocates nothing.
 //
-// After, Tick and Never are receivers too, so a timeout is just another case.
+// Ready, TryReady, ReadyTimeout, ReadyDeadline and ReadyContext are
+// crossbeam's readiness select: they report which case can proceed without
+// performing it or running its callback. The operation may still fail by
+// the time the caller attempts it, since another goroutine can get there
+// first, so the caller uses a Try form and asks again on ErrEmpty or
+// ErrFull.
+//
+// With no cases, Wait and Ready block forever, like an empty select
+// statement; Try and TryReady report none; the timeout, deadline and
+// context forms return their errors.
+//
+// After, Tick and Never are receivers too, so a timeout is just another
+// case. After with a zero or negative duration is ready at once. A Tick or
+// After that is dropped without being closed stops its timer once the
+// garbage collector finds its receivers unreachable, as time.Tick does.
 //
 // # Bad input
 //

@@ -215,3 +215,91 @@ func ExampleTick() {
 	// tick 2
 	// tick 3
 }
+
+// The two constructors, as the package documentation shows them: a bounded
+// channel (capacity 0 would make it a rendezvous) and an unbounded one,
+// whose sends never wait.
+func Example() {
+	tx, rx := channel.Bounded[int](8)
+	defer tx.Close()
+	defer rx.Close()
+	utx, urx := channel.Unbounded[string]()
+	defer utx.Close()
+	defer urx.Close()
+
+	tx.Send(1)
+	utx.Send("one")
+	v, _ := rx.Recv()
+	s, _ := urx.Recv()
+	fmt.Println(v, s, tx.Cap(), utx.Cap())
+	// Output: 1 one 8 -1
+}
+
+// Ready waits until some case can proceed and says which, leaving the
+// operation to the caller, as crossbeam's Select::ready does. The Try form
+// then performs it; in a program where other goroutines receive too, it
+// can fail with ErrEmpty, and the loop simply asks again.
+func ExampleSelector_Ready() {
+	tx1, rx1 := channel.Unbounded[int]()
+	tx2, rx2 := channel.Unbounded[string]()
+	rxs := []interface{ Len() int }{rx1, rx2}
+	sel := channel.NewSelect(channel.OnRecv(rx1, nil), channel.OnRecv(rx2, nil))
+
+	tx2.Send("hello")
+	i := sel.Ready() // only rx2 holds a value
+	fmt.Println("ready:", i, "buffered:", rxs[i].Len())
+	if s, err := rx2.TryRecv(); err == nil {
+		fmt.Println("received", s)
+	}
+
+	sel.Remove(1)
+	tx1.Close()
+	i = sel.Ready() // a disconnected case is ready too
+	_, err := rx1.TryRecv()
+	fmt.Println("ready:", i, err)
+	// Output:
+	// ready: 1 buffered: 1
+	// received hello
+	// ready: 0 channel: disconnected
+}
+
+// TryReady looks without waiting; ReadyTimeout, ReadyDeadline and
+// ReadyContext wait within a limit, failing as WaitTimeout, WaitDeadline
+// and WaitContext do.
+func ExampleSelector_TryReady() {
+	tx, rx := channel.Bounded[int](1)
+	sel := channel.NewSelect(channel.OnRecv(rx, nil))
+
+	_, ok := sel.TryReady()
+	fmt.Println("ready:", ok)
+	_, err := sel.ReadyTimeout(10 * time.Millisecond)
+	fmt.Println(err)
+
+	tx.Send(1)
+	i, ok := sel.TryReady()
+	fmt.Println("ready:", i, ok, "still buffered:", rx.Len())
+	// Output:
+	// ready: false
+	// channel: timed out
+	// ready: 0 true still buffered: 1
+}
+
+// SameChannel tells whether two handles lead to one channel: clones do,
+// two channels made alike do not.
+func ExampleSender_SameChannel() {
+	tx, _ := channel.Bounded[int](1)
+	other, _ := channel.Bounded[int](1)
+	clone := tx.Clone()
+
+	fmt.Println(tx.SameChannel(clone), tx.SameChannel(other))
+	// Output: true false
+}
+
+// Receivers compare the same way.
+func ExampleReceiver_SameChannel() {
+	_, rx := channel.Unbounded[int]()
+	_, other := channel.Unbounded[int]()
+
+	fmt.Println(rx.SameChannel(rx.Clone()), rx.SameChannel(other))
+	// Output: true false
+}

@@ -25,10 +25,19 @@ type flavor[T any] interface {
 	send(v T, wt wait, hnd *atomic.Bool) error
 	recv(wt wait, hnd *atomic.Bool) (T, error)
 
+	// readyToSend and readyToRecv report whether the operation could
+	// proceed now: room (a waiting receiver, for a rendezvous), a value (a
+	// waiting sender), or the disconnection.
+	readyToSend() bool
+	readyToRecv() bool
+
 	// watchSend registers w for sending *cell as operation op; watchRecv for
 	// receiving into *cell. A peer that claims w may complete the operation
 	// through the cell, and then sets w.done. Closing the handle whose flag
-	// is hnd claims w too.
+	// is hnd claims w too. A nil cell registers an observer, for
+	// Selector.Ready: it is claimed (and woken) when the operation may have
+	// become able to proceed, but nothing is done for it, and observers are
+	// woken besides the one waiter a change wakes, never instead of it.
 	watchSend(w *waiter, op uint32, cell *T, hnd *atomic.Bool) (ready bool)
 	unwatchSend(w *waiter, op uint32)
 	watchRecv(w *waiter, op uint32, cell *T, hnd *atomic.Bool) (ready bool)

@@ -80,11 +80,20 @@ func (q *waitQueue[T]) claim() (waitEntry[T], bool) {
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	for i, e := range q.entries {
-		if e.w.trySelect(e.op) {
+	for i := 0; i < len(q.entries); {
+		e := q.entries[i]
+		switch {
+		case e.cell == nil: // an observer: wake it and go on
+			if e.w.trySelect(e.op) {
+				e.w.unpark()
+				q.remove(i)
+				continue
+			}
+		case e.w.trySelect(e.op):
 			q.remove(i)
 			return e, true
 		}
+		i++
 	}
 	return waitEntry[T]{}, false
 }

@@ -18,9 +18,13 @@ type caseOp interface {
 	// try attempts the operation without waiting and reports whether it
 	// completed, successfully or with an error to report.
 	try() bool
+	// ready reports whether the operation could proceed now, without
+	// performing it.
+	ready() bool
 	// watch registers w to be claimed as op when the operation may proceed,
-	// and reports whether it may proceed already.
-	watch(w *waiter, op uint32) bool
+	// and reports whether it may proceed already. With peek, w only
+	// observes (see flavor.watchSend): a claimer does nothing for it.
+	watch(w *waiter, op uint32, peek bool) bool
 	unwatch(w *waiter, op uint32)
 	// accept finishes the operation after w was claimed for it: either the
 	// claimer completed it already (w.done), or it is tried again.
@@ -90,8 +94,14 @@ func (c *recvCase[T]) try() bool {
 	return false
 }
 
-func (c *recvCase[T]) watch(w *waiter, op uint32) bool {
-	return c.rx.c.f.watchRecv(w, op, &c.cell, &c.rx.closed)
+func (c *recvCase[T]) ready() bool { return c.rx.closed.Load() || c.rx.c.f.readyToRecv() }
+
+func (c *recvCase[T]) watch(w *waiter, op uint32, peek bool) bool {
+	cell := &c.cell
+	if peek {
+		cell = nil
+	}
+	return c.rx.c.f.watchRecv(w, op, cell, &c.rx.closed)
 }
 
 func (c *recvCase[T]) version() uint64 { return versionOf(c.rx.c.f.version(), &c.rx.closed) }
@@ -156,7 +166,12 @@ func (c *sendCase[T]) try() bool {
 	return false
 }
 
-func (c *sendCase[T]) watch(w *waiter, op uint32) bool {
+func (c *sendCase[T]) ready() bool { return c.tx.closed.Load() || c.tx.c.f.readyToSend() }
+
+func (c *sendCase[T]) watch(w *waiter, op uint32, peek bool) bool {
+	if peek {
+		return c.tx.c.f.watchSend(w, op, nil, &c.tx.closed)
+	}
 	c.cell = c.value()
 	return c.tx.c.f.watchSend(w, op, &c.cell, &c.tx.closed)
 }
@@ -186,8 +201,8 @@ func (c *sendCase[T]) fire() {
 
 // Selector waits on any number of cases, chosen at run time, and completes
 // exactly one per call. Cases may be added and removed between calls. Among
-// cases ready together the choice is random, so no channel starves the
-// others. A case on a disconnected channel, or on a closed handle, is ready:
+// cases ready together the choice is uniformly random, so no channel starves
+// the others. A case on a disconnected channel, or on a closed handle, is ready:
 // its callback gets the error.
 //
 // Callbacks run on the goroutine that called Wait or Try, after the
@@ -251,27 +266,27 @@ func (s *Selector) Len() int { return len(s.live) }
 // Wait blocks until one case completes, runs its callback and returns its
 // index. With no cases it blocks forever, like an empty select statement.
 func (s *Selector) Wait() int {
-	i, _ := s.run(wait{block: true})
+	i, _ := s.run(wait{block: true}, false)
 	return i
 }
 
 // Try completes a case that is ready now, runs its callback and returns its
 // index and true; it returns -1 and false when no case is ready.
 func (s *Selector) Try() (int, bool) {
-	i, err := s.run(wait{})
+	i, err := s.run(wait{}, false)
 	return i, err == nil
 }
 
 // WaitTimeout is Wait that gives up after d, returning -1 and ErrTimeout. A
 // zero or negative d only tries, like Try.
 func (s *Selector) WaitTimeout(d time.Duration) (int, error) {
-	return s.run(timeoutWait(d))
+	return s.run(timeoutWait(d), false)
 }
 
 // WaitDeadline is Wait that gives up at t, returning -1 and ErrTimeout. A t
 // already past only tries, like Try.
 func (s *Selector) WaitDeadline(t time.Time) (int, error) {
-	return s.run(deadlineWait(t))
+	return s.run(deadlineWait(t), false)
 }
 
 // WaitContext is Wait that gives up when ctx is done, returning -1 and
@@ -282,7 +297,52 @@ func (s *Selector) WaitContext(ctx context.Context) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return -1, err
 	}
-	return s.run(wt)
+	return s.run(wt, false)
+}
+
+// Ready blocks until one case can proceed and returns its index, without
+// performing the operation or running the callback: crossbeam's
+// Select::ready. The caller then does the operation itself, typically with
+// the Try form (TryRecv, TrySend), and must expect it to fail: another
+// goroutine may take the value or the room between the two, so Ready suits
+// a loop that goes round again on ErrEmpty or ErrFull. A case on a
+// disconnected channel or a closed handle is ready, as for Wait. Among ready
+// cases the choice is uniform. With no cases it blocks forever, like Wait.
+func (s *Selector) Ready() int {
+	i, _ := s.run(wait{block: true}, true)
+	return i
+}
+
+// TryReady is Ready that does not wait: it returns the index of a case that
+// can proceed now and true, or -1 and false when none can (or there are no
+// cases). Like Try, it reports none only if at one instant during the call
+// no case could proceed.
+func (s *Selector) TryReady() (int, bool) {
+	i, err := s.run(wait{}, true)
+	return i, err == nil
+}
+
+// ReadyTimeout is Ready that gives up after d, returning -1 and
+// ErrTimeout. A zero or negative d only looks, like TryReady.
+func (s *Selector) ReadyTimeout(d time.Duration) (int, error) {
+	return s.run(timeoutWait(d), true)
+}
+
+// ReadyDeadline is Ready that gives up at t, returning -1 and ErrTimeout.
+// A t already past only looks, like TryReady.
+func (s *Selector) ReadyDeadline(t time.Time) (int, error) {
+	return s.run(deadlineWait(t), true)
+}
+
+// ReadyContext is Ready that gives up when ctx is done, returning -1 and
+// ctx.Err(). A ctx already done fails at once. A nil ctx panics, as in the
+// standard library.
+func (s *Selector) ReadyContext(ctx context.Context) (int, error) {
+	wt := contextWait(ctx)
+	if err := ctx.Err(); err != nil {
+		return -1, err
+	}
+	return s.run(wt, true)
 }
 
 // run is crossbeam's select loop: try the cases in a random order; if none
@@ -302,7 +362,10 @@ func (s *Selector) WaitContext(ctx context.Context) (int, error) {
 // locking every channel of the select; our buffers take no lock, and a
 // retry only happens when another operation on one of the channels
 // completed in between, so the loop is lock-free.
-func (s *Selector) run(wt wait) (int, error) {
+//
+// With peek (the Ready family) a pass only looks at each case, and the
+// waiter registers as an observer; the case that claims it is returned.
+func (s *Selector) run(wt wait, peek bool) (int, error) {
 	n := len(s.live)
 	if n == 0 {
 		switch {
@@ -318,7 +381,7 @@ func (s *Selector) run(wt wait) (int, error) {
 		return -1, wt.reason()
 	}
 	for {
-		if i, ok := s.pass(); ok {
+		if i, ok := s.pass(peek); ok {
 			return i, nil
 		}
 		err := wt.expired()
@@ -339,7 +402,7 @@ func (s *Selector) run(wt wait) (int, error) {
 		watched := n
 		for k := range n {
 			i := s.live[k]
-			if s.cases[i].watch(w, opBase+i) {
+			if s.cases[i].watch(w, opBase+i, peek) {
 				w.trySelect(aborted)
 				watched = k + 1
 				break
@@ -352,6 +415,9 @@ func (s *Selector) run(wt wait) (int, error) {
 		}
 		if outcome >= opBase {
 			i := outcome - opBase
+			if peek {
+				return int(i), nil
+			}
 			if c := s.cases[i]; c.accept(w) {
 				c.fire()
 				return int(i), nil
@@ -361,8 +427,9 @@ func (s *Selector) run(wt wait) (int, error) {
 }
 
 // pass tries every case once, in a fresh random order, recording each
-// case's version before its try, and completes the first that is ready.
-func (s *Selector) pass() (int, bool) {
+// case's version before its try, and completes the first that is ready
+// (with peek, returns the first that is ready, performing nothing).
+func (s *Selector) pass(peek bool) (int, bool) {
 	live, n := s.live, len(s.live)
 	for k := range n {
 		if j := k + rand.IntN(n-k); j != k {
@@ -371,7 +438,11 @@ func (s *Selector) pass() (int, bool) {
 		i := live[k]
 		c := s.cases[i]
 		s.vers[i] = c.version()
-		if c.try() {
+		if peek {
+			if c.ready() {
+				return int(i), true
+			}
+		} else if c.try() {
 			c.fire()
 			return int(i), true
 		}

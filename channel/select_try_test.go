@@ -26,6 +26,8 @@ func TestSelectTryLinearizable(t *testing.T) {
 			_, err := s.WaitDeadline(time.Now().Add(-time.Second))
 			return err == nil
 		}},
+		{"TryReady", func(s *channel.Selector) bool { _, ok := s.TryReady(); return ok }},
+		{"ReadyTimeout(0)", func(s *channel.Selector) bool { _, err := s.ReadyTimeout(0); return err == nil }},
 	}
 	rounds := stScale(20000)
 	for _, capacity := range []int{1, -1} {

@@ -18,6 +18,7 @@ type zeroChan[T any] struct {
 	senders   []zeroEntry[T] // each cell holds the value to hand over
 	receivers []zeroEntry[T] // each cell is where the value goes
 	gone      bool
+	observers int // entries with a nil cell, in both lists
 	parked    parkPool[T]
 	// ver counts registrations and the disconnection, the only events
 	// that can make a blocked operation able to proceed (see
@@ -43,7 +44,7 @@ func newZero[T any]() *zeroChan[T] {
 // registration from reporting its own opposite case as ready.)
 func claim[T any](q *[]zeroEntry[T]) (zeroEntry[T], bool) {
 	for i, e := range *q {
-		if e.w.trySelect(e.op) {
+		if e.cell != nil && e.w.trySelect(e.op) { // observers are never paired
 			e.w.done = true
 			*q = removeEntry(*q, i)
 			return e, true
@@ -55,11 +56,37 @@ func claim[T any](q *[]zeroEntry[T]) (zeroEntry[T], bool) {
 // claimable reports whether claim would succeed, without claiming.
 func claimable[T any](q []zeroEntry[T], self *waiter) bool {
 	for _, e := range q {
-		if e.w != self && e.w.state.Load() == waiting {
+		if e.cell != nil && e.w != self && e.w.state.Load() == waiting {
 			return true
 		}
 	}
 	return false
+}
+
+// wakeObservers wakes the observers in q (see flavor.watchSend): an
+// operation of the opposite kind now waits, so theirs can proceed. Entries
+// stay; their owners remove them. Callers hold mu.
+func (c *zeroChan[T]) wakeObservers(q []zeroEntry[T]) {
+	if c.observers == 0 {
+		return
+	}
+	for _, e := range q {
+		if e.cell == nil && e.w.trySelect(e.op) {
+			e.w.unpark()
+		}
+	}
+}
+
+// list appends an entry to q, counting observers, and wakes the observers
+// of the opposite kind (other) when it is an operation. Callers hold mu.
+func (c *zeroChan[T]) list(q *[]zeroEntry[T], e zeroEntry[T], other []zeroEntry[T]) {
+	*q = append(*q, e)
+	c.ver.Add(1)
+	if e.cell == nil {
+		c.observers++
+	} else {
+		c.wakeObservers(other)
+	}
 }
 
 func removeEntry[T any](q []zeroEntry[T], i int) []zeroEntry[T] {
@@ -71,9 +98,12 @@ func removeEntry[T any](q []zeroEntry[T], i int) []zeroEntry[T] {
 	return q[:n-1]
 }
 
-func unlist[T any](q *[]zeroEntry[T], w *waiter, op uint32) {
+func (c *zeroChan[T]) unlist(q *[]zeroEntry[T], w *waiter, op uint32) {
 	for i, e := range *q {
 		if e.w == w && e.op == op {
+			if e.cell == nil {
+				c.observers--
+			}
 			*q = removeEntry(*q, i)
 			return
 		}
@@ -114,8 +144,7 @@ func (c *zeroChan[T]) send(v T, wt wait, hnd *atomic.Bool) error {
 	}
 	zw := c.parked.get()
 	zw.cell = v
-	c.senders = append(c.senders, zeroEntry[T]{&zw.waiter, opBase, &zw.cell, hnd})
-	c.ver.Add(1)
+	c.list(&c.senders, zeroEntry[T]{&zw.waiter, opBase, &zw.cell, hnd}, c.receivers)
 	c.mu.Unlock()
 
 	outcome := c.wait(&c.senders, zw, wt)
@@ -137,8 +166,7 @@ func (c *zeroChan[T]) recv(wt wait, hnd *atomic.Bool) (T, error) {
 		return zero, err
 	}
 	zw := c.parked.get()
-	c.receivers = append(c.receivers, zeroEntry[T]{&zw.waiter, opBase, &zw.cell, hnd})
-	c.ver.Add(1)
+	c.list(&c.receivers, zeroEntry[T]{&zw.waiter, opBase, &zw.cell, hnd}, c.senders)
 	c.mu.Unlock()
 
 	outcome := c.wait(&c.receivers, zw, wt)
@@ -173,7 +201,7 @@ func (c *zeroChan[T]) wait(q *[]zeroEntry[T], zw *parked[T], wt wait) uint32 {
 	outcome := zw.park(wt)
 	if outcome != opBase {
 		c.mu.Lock()
-		unlist(q, &zw.waiter, opBase)
+		c.unlist(q, &zw.waiter, opBase)
 		c.mu.Unlock()
 	}
 	return outcome
@@ -194,20 +222,31 @@ func (c *zeroChan[T]) result(outcome uint32, wt wait) error {
 func (c *zeroChan[T]) watchSend(w *waiter, op uint32, cell *T, hnd *atomic.Bool) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.senders = append(c.senders, zeroEntry[T]{w, op, cell, hnd})
-	c.ver.Add(1)
+	c.list(&c.senders, zeroEntry[T]{w, op, cell, hnd}, c.receivers)
 	return c.gone || hnd.Load() || claimable(c.receivers, w)
 }
 
 func (c *zeroChan[T]) watchRecv(w *waiter, op uint32, cell *T, hnd *atomic.Bool) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.receivers = append(c.receivers, zeroEntry[T]{w, op, cell, hnd})
-	c.ver.Add(1)
+	c.list(&c.receivers, zeroEntry[T]{w, op, cell, hnd}, c.senders)
 	return c.gone || hnd.Load() || claimable(c.senders, w)
 }
 
 func (c *zeroChan[T]) version() uint64 { return c.ver.Load() }
+
+// readyToSend and readyToRecv look for a waiting partner under the lock.
+func (c *zeroChan[T]) readyToSend() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gone || claimable(c.receivers, nil)
+}
+
+func (c *zeroChan[T]) readyToRecv() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gone || claimable(c.senders, nil)
+}
 
 // closeHandle claims the waiters listed through the closed handle, which
 // then find ErrClosed. Entries stay; their owners remove them.
@@ -225,13 +264,13 @@ func (c *zeroChan[T]) closeHandle(hnd *atomic.Bool) {
 
 func (c *zeroChan[T]) unwatchSend(w *waiter, op uint32) {
 	c.mu.Lock()
-	unlist(&c.senders, w, op)
+	c.unlist(&c.senders, w, op)
 	c.mu.Unlock()
 }
 
 func (c *zeroChan[T]) unwatchRecv(w *waiter, op uint32) {
 	c.mu.Lock()
-	unlist(&c.receivers, w, op)
+	c.unlist(&c.receivers, w, op)
 	c.mu.Unlock()
 }
 
@@ -258,6 +297,7 @@ func (c *zeroChan[T]) disconnect() bool {
 	// its own abort. None is waiting, so none needs to stay listed.
 	clear(c.senders)
 	clear(c.receivers)
+	c.observers = 0
 	c.senders, c.receivers = c.senders[:0], c.receivers[:0]
 	return true
 }
