@@ -15,19 +15,20 @@ import (
 // ready throughout, so each try must complete one. A select that looks at
 // the cases one after another can look at the second before the peer's
 // send and at the first after its take, and miss both.
+//
+// WaitTimeout(0) and ReadyTimeout(0) take the same path as WaitDeadline with
+// a deadline past and TryReady, so they are left out to keep the test short.
 func TestSelectTryLinearizable(t *testing.T) {
 	forms := []struct {
 		name string
 		try  func(*channel.Selector) bool
 	}{
 		{"Try", func(s *channel.Selector) bool { _, ok := s.Try(); return ok }},
-		{"WaitTimeout(0)", func(s *channel.Selector) bool { _, err := s.WaitTimeout(0); return err == nil }},
 		{"WaitDeadline(past)", func(s *channel.Selector) bool {
 			_, err := s.WaitDeadline(time.Now().Add(-time.Second))
 			return err == nil
 		}},
 		{"TryReady", func(s *channel.Selector) bool { _, ok := s.TryReady(); return ok }},
-		{"ReadyTimeout(0)", func(s *channel.Selector) bool { _, err := s.ReadyTimeout(0); return err == nil }},
 	}
 	rounds := stScale(20000)
 	for _, capacity := range []int{1, -1} {
