@@ -3,35 +3,47 @@ package pipeline
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/baton-go/baton/channel"
 )
 
 // reorder is the shared state of an Ordered stage's workers.
 //
-// Each worker takes a window token, then, under recvMu, receives an item and
-// numbers it; so numbers follow input order exactly. It runs the callback
-// without any lock and deposits the result in ring[seq % window]. Whoever
-// deposits the result at the head of the line, while nobody else is
-// emitting, becomes the emitter: it sends the ready results from the head
-// on, releasing a token for each, and leaves the others to whoever completes
-// the next head. The emitter drops emitMu while it sends, so a slow consumer
-// never stops the workers from finishing items.
+// A worker first reserves room in the window, then, under recvMu, receives
+// an item and numbers it; so numbers follow input order exactly. It runs
+// the callback without any lock and deposits the result in
+// ring[seq % window]. Whoever deposits the result at the head of the line,
+// while nobody else is emitting, becomes the emitter: it sends that result,
+// then every ready one behind it, without holding emitMu (so a slow consumer
+// never stops the workers from finishing items), and leaves later results
+// to whoever completes the next head.
 //
-// Tokens bound the items taken but not yet emitted (in a callback or
-// waiting in the ring) to the window, so the ring of window slots can never
-// overflow, and one slow item holds back at most window - 1 others: memory
-// stays bounded and the other workers wait for the head instead of racing
-// ahead. This is the difference with conc's stream, whose window is tied to
-// its worker count.
+// sent counts the items whose result has been sent on (or dropped), and
+// reserved the reservations handed out. The window bounds reserved - sent,
+// so it bounds the items taken but not yet passed on (in a callback,
+// waiting in the ring, or being sent): the ring of window slots never
+// overflows, and one slow item holds back at most window - 1 others, so
+// memory stays bounded and the other workers wait for the head instead of
+// racing ahead. This is the difference with conc's stream, whose window is
+// tied to its worker count.
+//
+// A worker that finds no room waits on moved, a channel, rather than on a
+// lock or condition: it can give up when the pipeline stops, and
+// testing/synctest counts it as durably blocked.
 type reorder[R any] struct {
-	tokens chan struct{}
+	window int64
+
+	reserved atomic.Int64
+	sent     atomic.Int64
+	waiters  atomic.Int64
+	moved    chan struct{} // one token per wake-up; capacity: the workers
 
 	recvMu sync.Mutex
-	next   int64
+	next   int64 // under recvMu
 
 	emitMu   sync.Mutex
-	head     int64
+	head     int64 // under emitMu
 	emitting bool
 	ring     []slot[R]
 }
@@ -44,7 +56,7 @@ type slot[R any] struct {
 
 func startOrdered[T, R any](r *run, name string, st *stageStats, c config,
 	in *channel.Receiver[item[T]], tx *channel.Sender[item[R]], p proc[T, R]) {
-	o := &reorder[R]{tokens: make(chan struct{}, c.window), ring: make([]slot[R], c.window)}
+	o := &reorder[R]{window: int64(c.window), moved: make(chan struct{}, c.workers), ring: make([]slot[R], c.window)}
 	r.cleanups = append(r.cleanups, func(cause error) {
 		for i := range o.ring {
 			if o.ring[i].ready {
@@ -53,12 +65,12 @@ func startOrdered[T, R any](r *run, name string, st *stageStats, c config,
 			}
 		}
 	})
-	done := make(chan struct{}, c.workers) // counts workers out, so the last closes tx
+	var left atomic.Int64 // workers still running; the last closes tx
+	left.Store(int64(c.workers))
 	for range c.workers {
 		r.spawn(name, func(ctx context.Context) {
 			defer func() {
-				done <- struct{}{}
-				if len(done) == cap(done) {
+				if left.Add(-1) == 0 {
 					tx.Close()
 				}
 			}()
@@ -70,7 +82,7 @@ func startOrdered[T, R any](r *run, name string, st *stageStats, c config,
 func orderedWorker[T, R any](ctx context.Context, r *run, name string, st *stageStats,
 	in *channel.Receiver[item[T]], tx *channel.Sender[item[R]], o *reorder[R], p proc[T, R]) {
 	for {
-		if !o.acquire(ctx, st) {
+		if !o.reserve(ctx, st) {
 			r.stopped.Store(true)
 			return
 		}
@@ -82,7 +94,7 @@ func orderedWorker[T, R any](ctx context.Context, r *run, name string, st *stage
 		}
 		o.recvMu.Unlock()
 		if err != nil {
-			<-o.tokens
+			o.unreserve()
 			r.ended(err)
 			return
 		}
@@ -93,7 +105,7 @@ func orderedWorker[T, R any](ctx context.Context, r *run, name string, st *stage
 			serr := &StageError{Stage: name, Index: seq, Err: err}
 			a.fail(serr)
 			if !r.fail(serr) {
-				return // the token stays taken: the run is over
+				return
 			}
 			res, a = result[R]{}, nil // a hole in the line, so the head moves on
 		}
@@ -103,20 +115,66 @@ func orderedWorker[T, R any](ctx context.Context, r *run, name string, st *stage
 	}
 }
 
-// acquire takes a window token, waiting while the window is full.
-func (o *reorder[R]) acquire(ctx context.Context, st *stageStats) bool {
-	select {
-	case o.tokens <- struct{}{}:
+// reserve takes room in the window for one item, waiting while it is full.
+func (o *reorder[R]) reserve(ctx context.Context, st *stageStats) bool {
+	if o.tryReserve() {
 		return true
-	default:
 	}
-	var t0 = timeIfMonitored(st)
+	t0 := timeIfMonitored(st)
 	defer addBlockedIn(st, t0)
-	select {
-	case o.tokens <- struct{}{}:
-		return true
-	case <-ctx.Done():
-		return false
+	for {
+		o.waiters.Add(1)
+		if o.tryReserve() { // room appeared before we said we wait
+			o.waiters.Add(-1)
+			return true
+		}
+		select {
+		case <-o.moved:
+			o.waiters.Add(-1)
+			if o.tryReserve() {
+				return true
+			}
+		case <-ctx.Done():
+			o.waiters.Add(-1)
+			return false
+		}
+	}
+}
+
+func (o *reorder[R]) tryReserve() bool {
+	for {
+		n := o.reserved.Load()
+		if n-o.sent.Load() >= o.window {
+			return false
+		}
+		if o.reserved.CompareAndSwap(n, n+1) {
+			return true
+		}
+	}
+}
+
+// passed records that one more item has left the window, and wakes a worker
+// waiting for room.
+func (o *reorder[R]) passed() {
+	o.sent.Add(1)
+	o.wake()
+}
+
+// unreserve gives back a reservation that took no item, because the input
+// ended: the workers waiting for room must wake to see the end too.
+func (o *reorder[R]) unreserve() {
+	o.reserved.Add(-1)
+	o.wake()
+}
+
+// wake wakes a worker waiting for room, if any. When moved is full, every
+// waiter has a wake-up coming already.
+func (o *reorder[R]) wake() {
+	if o.waiters.Load() > 0 {
+		select {
+		case o.moved <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -124,29 +182,32 @@ func (o *reorder[R]) acquire(ctx context.Context, st *stageStats) bool {
 // the line and nobody is emitting, emits every ready result from the head on.
 func (o *reorder[R]) deposit(ctx context.Context, r *run, tx *channel.Sender[item[R]], st *stageStats,
 	seq int64, res result[R], a *ack) bool {
-	w := int64(len(o.ring))
+	w := o.window
 	o.emitMu.Lock()
-	o.ring[seq%w] = slot[R]{res: res, ack: a, ready: true}
 	if o.emitting || seq != o.head {
+		o.ring[seq%w] = slot[R]{res: res, ack: a, ready: true}
 		o.emitMu.Unlock()
 		return true
 	}
+	// seq is the head: emit it straight away, without a trip through the
+	// ring, then whatever became ready behind it.
 	o.emitting = true
+	o.head++
 	for {
-		s := &o.ring[o.head%w]
-		if !s.ready {
-			break
-		}
-		res, a := s.res, s.ack
-		*s = slot[R]{}
-		o.head++
 		o.emitMu.Unlock()
 		ok := emit(ctx, r, tx, st, res, a)
-		<-o.tokens
+		o.passed()
 		o.emitMu.Lock()
 		if !ok {
 			break
 		}
+		s := &o.ring[o.head%w]
+		if !s.ready {
+			break
+		}
+		res, a = s.res, s.ack
+		*s = slot[R]{}
+		o.head++
 	}
 	o.emitting = false
 	o.emitMu.Unlock()

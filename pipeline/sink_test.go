@@ -95,7 +95,9 @@ func TestAllRangedTwicePanics(t *testing.T) {
 func TestEverySinkStopsEarly(t *testing.T) {
 	stop := errors.New("stop")
 	src := func() *pipeline.Stream[int] {
-		return pipeline.Map(pipeline.From(endless), func(_ context.Context, v int) (int, error) { return v, nil }, pipeline.Workers(2))
+		// Ordered, so that item v is at index v of every later stage.
+		return pipeline.Map(pipeline.From(endless), func(_ context.Context, v int) (int, error) { return v, nil },
+			pipeline.Workers(2), pipeline.Ordered())
 	}
 	t.Run("ForEach", func(t *testing.T) {
 		err := pipeline.ForEach(bg, src(), func(_ context.Context, v int) error {

@@ -88,7 +88,7 @@ func newStage[T, R any](s *Stream[T], kind string, opts []Option, p proc[T, R]) 
 		in := s.build(r)
 		tx, rx := newChan[R](r, c.buffer)
 		st := r.stats(name, c.workers)
-		if c.ordered {
+		if c.ordered && c.workers > 1 { // a lone worker keeps order by itself
 			startOrdered(r, name, st, c, in, tx, p)
 			return rx
 		}
