@@ -36,3 +36,33 @@ func BenchmarkMapNoop4(b *testing.B)        { benchMap(b, pipeline.Workers(4)) }
 func BenchmarkMapNoop4Ordered(b *testing.B) { benchMap(b, pipeline.Workers(4), pipeline.Ordered()) }
 func BenchmarkMapNoop8(b *testing.B)        { benchMap(b, pipeline.Workers(8)) }
 func BenchmarkMapNoop8Ordered(b *testing.B) { benchMap(b, pipeline.Workers(8), pipeline.Ordered()) }
+
+// spin burns about d of CPU without sleeping.
+func spinFor(iters int) int {
+	x := iters | 1
+	for range iters {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+	}
+	return x
+}
+
+func benchSpin(b *testing.B, opts ...pipeline.Option) {
+	b.ReportAllocs()
+	s := pipeline.Map(pipeline.From(count(b.N)), func(_ context.Context, v int) (int, error) {
+		if spinFor(400) == 42 {
+			v++
+		}
+		return v, nil
+	}, opts...)
+	var sum int
+	err := pipeline.ForEach(context.Background(), s, func(_ context.Context, v int) error { sum += v; return nil })
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+func BenchmarkMapSpin4(b *testing.B)           { benchSpin(b, pipeline.Workers(4)) }
+func BenchmarkMapSpin4Ordered(b *testing.B)    { benchSpin(b, pipeline.Workers(4), pipeline.Ordered()) }
+func BenchmarkMapSpin4OrderedW32(b *testing.B) { benchSpin(b, pipeline.Workers(4), pipeline.Window(32)) }
