@@ -16,6 +16,12 @@ import "sync/atomic"
 // publishes it by storing the stamp; a receiver does the mirror image on head.
 // So the fast path takes no lock, and the only shared writes are the CAS and
 // the stamp.
+//
+// Each slot stores its stamp less its own index (relative stamps), so a
+// slot's initial stamp, its index, is stored as zero: the zeroed memory make
+// returns is already the initial state, and creating a channel touches none
+// of it. A large buffer then costs what make(chan T, n) costs, pages the
+// operating system hands over zeroed and maps in on first use.
 type arrayChan[T any] struct {
 	_    cacheLinePad
 	head atomic.Uint64 // next position to receive from
@@ -36,11 +42,11 @@ type arrayChan[T any] struct {
 	_      cacheLinePad
 	recvq  waitQueue[T] // receivers waiting for a value
 	_      cacheLinePad
-	parked parkPool[T]
+	parked parkCache[T]
 }
 
 type arraySlot[T any] struct {
-	stamp atomic.Uint64
+	stamp atomic.Uint64 // relative: the stamp less the slot's index
 	value T
 }
 
@@ -49,16 +55,12 @@ func newArray[T any](n int) *arrayChan[T] {
 	for markBit < uint64(n)+1 {
 		markBit <<= 1
 	}
-	c := &arrayChan[T]{
-		buf:     make([]arraySlot[T], n),
+	return &arrayChan[T]{
+		buf:     make([]arraySlot[T], n), // zero: every slot free for lap 0
 		cap:     uint64(n),
 		markBit: markBit,
 		oneLap:  markBit << 1,
 	}
-	for i := range c.buf {
-		c.buf[i].stamp.Store(uint64(i))
-	}
-	return c
 }
 
 // next is the position after pos, wrapping to the next lap at the ring's end.
@@ -77,13 +79,14 @@ func (c *arrayChan[T]) trySend(v T) status {
 		if tail&c.markBit != 0 {
 			return gone
 		}
-		slot := &c.buf[tail&(c.markBit-1)]
-		stamp := slot.stamp.Load()
+		index := tail & (c.markBit - 1)
+		slot := &c.buf[index]
+		stamp := slot.stamp.Load() + index
 		switch {
 		case stamp == tail: // the slot is free: claim it
 			if c.tail.CompareAndSwap(tail, c.next(tail)) {
 				slot.value = v
-				slot.stamp.Store(tail + 1)
+				slot.stamp.Store(tail + 1 - index)
 				if c.recvq.nonEmpty.Load() {
 					wakeReceiver[T](c)
 				}
@@ -106,15 +109,16 @@ func (c *arrayChan[T]) tryRecv() (T, status) {
 	var b backoff
 	head := c.head.Load()
 	for {
-		slot := &c.buf[head&(c.markBit-1)]
-		stamp := slot.stamp.Load()
+		index := head & (c.markBit - 1)
+		slot := &c.buf[index]
+		stamp := slot.stamp.Load() + index
 		switch {
 		case stamp == head+1: // the slot holds a value: claim it
 			if c.head.CompareAndSwap(head, c.next(head)) {
 				v := slot.value
 				var zero T
 				slot.value = zero // let the collector have it
-				slot.stamp.Store(head + c.oneLap)
+				slot.stamp.Store(head + c.oneLap - index)
 				if c.sendq.nonEmpty.Load() {
 					wakeSender[T](c)
 				}
@@ -171,22 +175,22 @@ func (c *arrayChan[T]) closeHandle(hnd *atomic.Bool) {
 
 func (c *arrayChan[T]) sendQueue() *waitQueue[T]         { return &c.sendq }
 func (c *arrayChan[T]) recvQueue() *waitQueue[T]         { return &c.recvq }
-func (c *arrayChan[T]) parkPool() *parkPool[T]           { return &c.parked }
+func (c *arrayChan[T]) parkCache() *parkCache[T]         { return &c.parked }
 func (c *arrayChan[T]) readyToSend() bool                { return !c.full() || c.isDisconnected() }
 func (c *arrayChan[T]) readyToRecv() bool                { return c.len() > 0 || c.isDisconnected() }
 func (c *arrayChan[T]) isDisconnected() bool             { return c.tail.Load()&c.markBit != 0 }
 func (c *arrayChan[T]) capacity() int                    { return int(c.cap) }
-func (c *arrayChan[T]) unwatchSend(w *waiter, op uint32) { c.sendq.unregister(w, op) }
-func (c *arrayChan[T]) unwatchRecv(w *waiter, op uint32) { c.recvq.unregister(w, op) }
+func (c *arrayChan[T]) unwatchSend(n *waitNode[T])      { c.sendq.unregister(n) }
+func (c *arrayChan[T]) unwatchRecv(n *waitNode[T])      { c.recvq.unregister(n) }
 
-func (c *arrayChan[T]) watchSend(w *waiter, op uint32, cell *T, hnd *atomic.Bool) bool {
-	c.sendq.register(w, op, cell, hnd)
-	return c.readyToSend() || hnd.Load()
+func (c *arrayChan[T]) watchSend(n *waitNode[T]) bool {
+	c.sendq.register(n)
+	return c.readyToSend() || n.hnd.Load()
 }
 
-func (c *arrayChan[T]) watchRecv(w *waiter, op uint32, cell *T, hnd *atomic.Bool) bool {
-	c.recvq.register(w, op, cell, hnd)
-	return c.readyToRecv() || hnd.Load()
+func (c *arrayChan[T]) watchRecv(n *waitNode[T]) bool {
+	c.recvq.register(n)
+	return c.readyToRecv() || n.hnd.Load()
 }
 
 func (c *arrayChan[T]) full() bool {
@@ -248,9 +252,10 @@ func (c *arrayChan[T]) discard() {
 	}
 	var zero T
 	for pos := head; pos != tail; pos = c.next(pos) {
-		slot := &c.buf[pos&(c.markBit-1)]
+		index := pos & (c.markBit - 1)
+		slot := &c.buf[index]
 		var wb backoff
-		for slot.stamp.Load() != pos+1 {
+		for slot.stamp.Load()+index != pos+1 {
 			wb.snooze()
 		}
 		slot.value = zero

@@ -31,17 +31,18 @@ type flavor[T any] interface {
 	readyToSend() bool
 	readyToRecv() bool
 
-	// watchSend registers w for sending *cell as operation op; watchRecv for
-	// receiving into *cell. A peer that claims w may complete the operation
-	// through the cell, and then sets w.done. Closing the handle whose flag
-	// is hnd claims w too. A nil cell registers an observer, for
-	// Selector.Ready: it is claimed (and woken) when the operation may have
-	// become able to proceed, but nothing is done for it, and observers are
-	// woken besides the one waiter a change wakes, never instead of it.
-	watchSend(w *waiter, op uint32, cell *T, hnd *atomic.Bool) (ready bool)
-	unwatchSend(w *waiter, op uint32)
-	watchRecv(w *waiter, op uint32, cell *T, hnd *atomic.Bool) (ready bool)
-	unwatchRecv(w *waiter, op uint32)
+	// watchSend registers n for sending *n.cell as operation n.op of
+	// waiter n.w; watchRecv for receiving into *n.cell. A peer that claims
+	// the waiter may complete the operation through the cell, and then sets
+	// w.done. Closing the handle whose flag is n.hnd claims it too. A nil
+	// cell registers an observer, for Selector.Ready: it is claimed (and
+	// woken) when the operation may have become able to proceed, but
+	// nothing is done for it, and observers are woken besides the one
+	// waiter a change wakes, never instead of it.
+	watchSend(n *waitNode[T]) (ready bool)
+	unwatchSend(n *waitNode[T])
+	watchRecv(n *waitNode[T]) (ready bool)
+	unwatchRecv(n *waitNode[T])
 	// closeHandle wakes the operations blocked through the handle whose
 	// closed flag is hnd, which is already set.
 	closeHandle(hnd *atomic.Bool)
@@ -71,48 +72,42 @@ type polled[T any] interface {
 	readyToRecv() bool // a value, or disconnected
 	sendQueue() *waitQueue[T]
 	recvQueue() *waitQueue[T]
-	parkPool() *parkPool[T]
+	parkCache() *parkCache[T]
 }
 
-// sendPolled sends v, spinning briefly and then parking until there is room,
-// the channel disconnects, the handle closes, or wt runs out.
+// sendPolled sends v, parking until there is room, the channel
+// disconnects, the handle closes, or wt runs out. It does not spin before
+// parking: on few processors spinning only delays the goroutine it waits
+// for (see backoff).
 func sendPolled[T any](f polled[T], v T, wt wait, hnd *atomic.Bool) error {
 	for {
 		if hnd.Load() {
 			return ErrClosed
 		}
-		var b backoff
-		for {
-			switch f.trySend(v) {
-			case success:
-				return nil
-			case gone:
-				return ErrDisconnected
-			}
-			if !wt.block {
-				return ErrFull
-			}
-			if b.completed() {
-				break
-			}
-			b.snooze()
+		switch f.trySend(v) {
+		case success:
+			return nil
+		case gone:
+			return ErrDisconnected
+		}
+		if !wt.block {
+			return ErrFull
 		}
 		if err := wt.expired(); err != nil {
 			return err
 		}
-		pool, q := f.parkPool(), f.sendQueue()
-		p := pool.get()
-		p.cell = v
-		q.register(&p.waiter, opBase, &p.cell, hnd)
+		cache, q := f.parkCache(), f.sendQueue()
+		p := cache.get()
+		p.cell, p.node.op, p.node.hnd = v, opBase, hnd
+		q.register(&p.node)
 		if f.readyToSend() || hnd.Load() {
 			p.trySelect(aborted)
 		}
-		outcome := p.park(wt)
-		if outcome != opBase { // a claimer took the entry off the queue; otherwise it is still there
-			q.unregister(&p.waiter, opBase)
+		if p.park(wt) != opBase { // a claimer took the node out; otherwise it is still listed
+			q.unregister(&p.node)
 		}
 		done := p.done
-		pool.put(p)
+		cache.put(p)
 		if done {
 			return nil // a receiver made room and sent v for us
 		}
@@ -122,43 +117,35 @@ func sendPolled[T any](f polled[T], v T, wt wait, hnd *atomic.Bool) error {
 // recvPolled is sendPolled's mirror for receives.
 func recvPolled[T any](f polled[T], wt wait, hnd *atomic.Bool) (T, error) {
 	for {
+		var zero T
 		if hnd.Load() {
-			var zero T
 			return zero, ErrClosed
 		}
-		var b backoff
-		for {
-			v, st := f.tryRecv()
-			switch st {
-			case success:
-				return v, nil
-			case gone:
-				return v, ErrDisconnected
-			}
-			if !wt.block {
-				return v, ErrEmpty
-			}
-			if b.completed() {
-				break
-			}
-			b.snooze()
+		v, st := f.tryRecv()
+		switch st {
+		case success:
+			return v, nil
+		case gone:
+			return v, ErrDisconnected
+		}
+		if !wt.block {
+			return v, ErrEmpty
 		}
 		if err := wt.expired(); err != nil {
-			var zero T
 			return zero, err
 		}
-		pool, q := f.parkPool(), f.recvQueue()
-		p := pool.get()
-		q.register(&p.waiter, opBase, &p.cell, hnd)
+		cache, q := f.parkCache(), f.recvQueue()
+		p := cache.get()
+		p.node.op, p.node.hnd = opBase, hnd
+		q.register(&p.node)
 		if f.readyToRecv() || hnd.Load() {
 			p.trySelect(aborted)
 		}
-		outcome := p.park(wt)
-		if outcome != opBase {
-			q.unregister(&p.waiter, opBase)
+		if p.park(wt) != opBase {
+			q.unregister(&p.node)
 		}
 		v, done := p.cell, p.done
-		pool.put(p)
+		cache.put(p)
 		if done {
 			return v, nil // a sender received v for us
 		}
@@ -170,9 +157,9 @@ func recvPolled[T any](f polled[T], wt wait, hnd *atomic.Bool) (T, error) {
 // longest-waiting sender and, if there is room, sends that sender's value
 // for it, so the sender wakes with its work done.
 func wakeSender[T any](f polled[T]) {
-	if e, ok := f.sendQueue().claim(); ok {
-		e.w.done = f.trySend(*e.cell) == success
-		e.w.unpark()
+	if n := f.sendQueue().claim(); n != nil {
+		n.w.done = f.trySend(*n.cell) == success
+		n.w.unpark()
 	}
 }
 
@@ -181,13 +168,13 @@ func wakeSender[T any](f polled[T]) {
 // longest-waiting receiver and, if a value is still there, receives it into
 // that receiver's cell.
 func wakeReceiver[T any](f polled[T]) {
-	if e, ok := f.recvQueue().claim(); ok {
+	if n := f.recvQueue().claim(); n != nil {
 		v, st := f.tryRecv()
 		if st == success {
-			*e.cell = v
-			e.w.done = true
+			*n.cell = v
+			n.w.done = true
 		}
-		e.w.unpark()
+		n.w.unpark()
 	}
 }
 

@@ -26,7 +26,7 @@ type listChan[T any] struct {
 
 	recvq  waitQueue[T] // receivers waiting for a value; senders never wait
 	_      cacheLinePad
-	parked parkPool[T]
+	parked parkCache[T]
 }
 
 const (
@@ -180,7 +180,7 @@ func (c *listChan[T]) closeHandle(hnd *atomic.Bool) { c.recvq.closeHandle(hnd) }
 
 func (c *listChan[T]) sendQueue() *waitQueue[T] { return nil } // senders never wait
 func (c *listChan[T]) recvQueue() *waitQueue[T] { return &c.recvq }
-func (c *listChan[T]) parkPool() *parkPool[T]   { return &c.parked }
+func (c *listChan[T]) parkCache() *parkCache[T] { return &c.parked }
 func (c *listChan[T]) readyToSend() bool        { return true }
 func (c *listChan[T]) readyToRecv() bool        { return !c.empty() || c.isDisconnected() }
 func (c *listChan[T]) isDisconnected() bool     { return c.tail.index.Load()&listMark != 0 }
@@ -188,15 +188,15 @@ func (c *listChan[T]) capacity() int            { return -1 }
 func (c *listChan[T]) full() bool               { return false }
 
 // A send never waits, so a send case is always ready and never registers.
-func (c *listChan[T]) watchSend(*waiter, uint32, *T, *atomic.Bool) bool { return true }
-func (c *listChan[T]) unwatchSend(*waiter, uint32)                      {}
+func (c *listChan[T]) watchSend(*waitNode[T]) bool { return true }
+func (c *listChan[T]) unwatchSend(*waitNode[T])      {}
 
-func (c *listChan[T]) watchRecv(w *waiter, op uint32, cell *T, hnd *atomic.Bool) bool {
-	c.recvq.register(w, op, cell, hnd)
-	return c.readyToRecv() || hnd.Load()
+func (c *listChan[T]) watchRecv(n *waitNode[T]) bool {
+	c.recvq.register(n)
+	return c.readyToRecv() || n.hnd.Load()
 }
 
-func (c *listChan[T]) unwatchRecv(w *waiter, op uint32) { c.recvq.unregister(w, op) }
+func (c *listChan[T]) unwatchRecv(n *waitNode[T]) { c.recvq.unregister(n) }
 
 func (c *listChan[T]) empty() bool {
 	return c.head.index.Load()>>listShift == c.tail.index.Load()>>listShift

@@ -25,7 +25,7 @@ type caseOp interface {
 	// and reports whether it may proceed already. With peek, w only
 	// observes (see flavor.watchSend): a claimer does nothing for it.
 	watch(w *waiter, op uint32, peek bool) bool
-	unwatch(w *waiter, op uint32)
+	unwatch()
 	// accept finishes the operation after w was claimed for it: either the
 	// claimer completed it already (w.done), or it is tried again.
 	accept(w *waiter) bool
@@ -72,7 +72,8 @@ func OnSendFrom[T any](tx *Sender[T], src *T, fn func(error)) Case {
 type recvCase[T any] struct {
 	rx   *Receiver[T]
 	fn   func(T, error)
-	cell T // where a rendezvous sender puts its value
+	node waitNode[T] // this case's registration, reused by every wait
+	cell T           // where a rendezvous sender puts its value
 	v    T
 	err  error
 }
@@ -97,11 +98,11 @@ func (c *recvCase[T]) try() bool {
 func (c *recvCase[T]) ready() bool { return c.rx.closed.Load() || c.rx.c.f.readyToRecv() }
 
 func (c *recvCase[T]) watch(w *waiter, op uint32, peek bool) bool {
-	cell := &c.cell
+	c.node.w, c.node.op, c.node.cell, c.node.hnd = w, op, &c.cell, &c.rx.closed
 	if peek {
-		cell = nil
+		c.node.cell = nil
 	}
-	return c.rx.c.f.watchRecv(w, op, cell, &c.rx.closed)
+	return c.rx.c.f.watchRecv(&c.node)
 }
 
 func (c *recvCase[T]) version() uint64 { return versionOf(c.rx.c.f.version(), &c.rx.closed) }
@@ -115,7 +116,7 @@ func versionOf(v uint64, closed *atomic.Bool) uint64 {
 	return v
 }
 
-func (c *recvCase[T]) unwatch(w *waiter, op uint32) { c.rx.c.f.unwatchRecv(w, op) }
+func (c *recvCase[T]) unwatch() { c.rx.c.f.unwatchRecv(&c.node) }
 
 func (c *recvCase[T]) accept(w *waiter) bool {
 	if w.done {
@@ -140,7 +141,8 @@ type sendCase[T any] struct {
 	v    T
 	src  *T // when set, the value is read from here each time
 	fn   func(error)
-	cell T // what a rendezvous receiver takes
+	node waitNode[T] // this case's registration, reused by every wait
+	cell T           // what a rendezvous receiver takes
 	err  error
 }
 
@@ -169,17 +171,19 @@ func (c *sendCase[T]) try() bool {
 func (c *sendCase[T]) ready() bool { return c.tx.closed.Load() || c.tx.c.f.readyToSend() }
 
 func (c *sendCase[T]) watch(w *waiter, op uint32, peek bool) bool {
+	c.node.w, c.node.op, c.node.cell, c.node.hnd = w, op, &c.cell, &c.tx.closed
 	if peek {
-		return c.tx.c.f.watchSend(w, op, nil, &c.tx.closed)
+		c.node.cell = nil
+	} else {
+		c.cell = c.value()
 	}
-	c.cell = c.value()
-	return c.tx.c.f.watchSend(w, op, &c.cell, &c.tx.closed)
+	return c.tx.c.f.watchSend(&c.node)
 }
 
 func (c *sendCase[T]) version() uint64 { return versionOf(c.tx.c.f.version(), &c.tx.closed) }
 
-func (c *sendCase[T]) unwatch(w *waiter, op uint32) {
-	c.tx.c.f.unwatchSend(w, op)
+func (c *sendCase[T]) unwatch() {
+	c.tx.c.f.unwatchSend(&c.node)
 	var zero T
 	c.cell = zero
 }
@@ -411,7 +415,7 @@ func (s *Selector) run(wt wait, peek bool) (int, error) {
 		outcome := w.park(wt)
 		for k := range watched {
 			i := s.live[k]
-			s.cases[i].unwatch(w, opBase+i)
+			s.cases[i].unwatch()
 		}
 		if outcome >= opBase {
 			i := outcome - opBase

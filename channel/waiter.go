@@ -48,30 +48,57 @@ func (w *waiter) reset() {
 	w.done = false
 }
 
-// parked is a waiter with the cell its value passes through: the value a
-// blocked send offers, or the place a blocked receive gets its value. Each
-// channel pools its own, so a blocked operation allocates nothing.
+// parked is a waiter with the cell its value passes through, the value a
+// blocked send offers or the place a blocked receive gets its value, and
+// the node that lists it in a wait queue. Each channel keeps a few in a
+// cache, so a blocked operation allocates nothing.
 type parked[T any] struct {
 	waiter
+	node waitNode[T]
 	cell T
 }
 
-type parkPool[T any] struct{ pool sync.Pool }
+// parkCache is a channel's few spare parked waiters: a handful of atomic
+// slots, cheaper than a sync.Pool (which pins the processor and walks
+// per-P lists on every get and put), and enough for the goroutines that
+// block on one channel at once in practice. More than that spill to a
+// sync.Pool.
+type parkCache[T any] struct {
+	slots [4]atomic.Pointer[parked[T]]
+	spill sync.Pool
+}
 
-func (pp *parkPool[T]) get() *parked[T] {
-	p, _ := pp.pool.Get().(*parked[T])
+func (pc *parkCache[T]) get() *parked[T] {
+	var p *parked[T]
+	for i := range pc.slots {
+		if pc.slots[i].Load() != nil {
+			if p = pc.slots[i].Swap(nil); p != nil {
+				break
+			}
+		}
+	}
+	if p == nil {
+		p, _ = pc.spill.Get().(*parked[T])
+	}
 	if p == nil {
 		p = &parked[T]{waiter: waiter{wake: make(chan struct{}, 1)}}
+		p.node.w, p.node.cell = &p.waiter, &p.cell
 	}
 	p.reset()
 	return p
 }
 
-// put clears the cell, so the pool keeps no value alive, and pools p.
-func (pp *parkPool[T]) put(p *parked[T]) {
+// put clears the cell, so the cache keeps no value alive, and keeps p.
+func (pc *parkCache[T]) put(p *parked[T]) {
 	var zero T
 	p.cell = zero
-	pp.pool.Put(p)
+	p.node.hnd = nil
+	for i := range pc.slots {
+		if pc.slots[i].Load() == nil && pc.slots[i].CompareAndSwap(nil, p) {
+			return
+		}
+	}
+	pc.spill.Put(p)
 }
 
 // trySelect claims the waiter for outcome s. Only the winner may unpark it.

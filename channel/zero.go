@@ -15,99 +15,69 @@ import (
 // finds its operation complete when it wakes: it never retries.
 type zeroChan[T any] struct {
 	mu        sync.Mutex
-	senders   []zeroEntry[T] // each cell holds the value to hand over
-	receivers []zeroEntry[T] // each cell is where the value goes
+	senders   waitList[T] // each cell holds the value to hand over
+	receivers waitList[T] // each cell is where the value goes
 	gone      bool
-	observers int // entries with a nil cell, in both lists
-	parked    parkPool[T]
+	observers int // listed nodes with a nil cell, in both lists
+	parked    parkCache[T]
 	// ver counts registrations and the disconnection, the only events
 	// that can make a blocked operation able to proceed (see
 	// flavor.version). It is written under mu and read without it.
 	ver atomic.Uint64
 }
 
-type zeroEntry[T any] struct {
-	w    *waiter
-	op   uint32
-	cell *T
-	hnd  *atomic.Bool // the closed flag of the handle the operation goes through
-}
-
 func newZero[T any]() *zeroChan[T] {
 	return &zeroChan[T]{}
 }
 
-// claim takes the first waiter in q that can be claimed for its operation,
-// and removes it; the caller completes the operation through the cell, so it
-// is marked done. Callers hold mu. (A Select never meets its own entries
-// here: it tries its cases before it registers any, and claimable keeps its
-// registration from reporting its own opposite case as ready.)
-func claim[T any](q *[]zeroEntry[T]) (zeroEntry[T], bool) {
-	for i, e := range *q {
-		if e.cell != nil && e.w.trySelect(e.op) { // observers are never paired
-			e.w.done = true
-			*q = removeEntry(*q, i)
-			return e, true
+// pair claims the first waiter in l that can be claimed for its operation,
+// and takes it out; the caller completes the operation through the cell,
+// so it is marked done. Observers are skipped: they never pair. Callers
+// hold mu. (A Select never meets its own nodes here: it tries its cases
+// before it registers any, and claimable keeps its registration from
+// reporting its own opposite case as ready.)
+func pair[T any](l *waitList[T]) *waitNode[T] {
+	for n := l.head; n != nil; n = n.next {
+		if n.cell != nil && n.w.trySelect(n.op) {
+			n.w.done = true
+			l.unlink(n)
+			return n
 		}
 	}
-	return zeroEntry[T]{}, false
+	return nil
 }
 
-// claimable reports whether claim would succeed, without claiming.
-func claimable[T any](q []zeroEntry[T], self *waiter) bool {
-	for _, e := range q {
-		if e.cell != nil && e.w != self && e.w.state.Load() == waiting {
+// claimable reports whether pair would succeed, without claiming.
+func claimable[T any](l *waitList[T], self *waiter) bool {
+	for n := l.head; n != nil; n = n.next {
+		if n.cell != nil && n.w != self && n.w.state.Load() == waiting {
 			return true
 		}
 	}
 	return false
 }
 
-// wakeObservers wakes the observers in q (see flavor.watchSend): an
-// operation of the opposite kind now waits, so theirs can proceed. Entries
-// stay; their owners remove them. Callers hold mu.
-func (c *zeroChan[T]) wakeObservers(q []zeroEntry[T]) {
-	if c.observers == 0 {
-		return
-	}
-	for _, e := range q {
-		if e.cell == nil && e.w.trySelect(e.op) {
-			e.w.unpark()
-		}
-	}
-}
-
-// list appends an entry to q, counting observers, and wakes the observers
-// of the opposite kind (other) when it is an operation. Callers hold mu.
-func (c *zeroChan[T]) list(q *[]zeroEntry[T], e zeroEntry[T], other []zeroEntry[T]) {
-	*q = append(*q, e)
+// list appends n to l, counting observers, and wakes the observers of the
+// opposite kind (in other) when n is an operation: theirs can now proceed.
+// Callers hold mu.
+func (c *zeroChan[T]) list(l *waitList[T], n *waitNode[T], other *waitList[T]) {
+	l.push(n)
 	c.ver.Add(1)
-	if e.cell == nil {
+	switch {
+	case n.cell == nil:
 		c.observers++
-	} else {
-		c.wakeObservers(other)
+	case c.observers > 0:
+		other.wake(forOp, isObserver[T])
 	}
 }
 
-func removeEntry[T any](q []zeroEntry[T], i int) []zeroEntry[T] {
-	n := len(q)
-	if i < n-1 { // the common case, the only entry, needs no copy
-		copy(q[i:], q[i+1:])
-	}
-	q[n-1] = zeroEntry[T]{}
-	return q[:n-1]
-}
+func isObserver[T any](n *waitNode[T]) bool { return n.cell == nil }
 
-func (c *zeroChan[T]) unlist(q *[]zeroEntry[T], w *waiter, op uint32) {
-	for i, e := range *q {
-		if e.w == w && e.op == op {
-			if e.cell == nil {
-				c.observers--
-			}
-			*q = removeEntry(*q, i)
-			return
-		}
+func (c *zeroChan[T]) unlist(l *waitList[T], n *waitNode[T]) {
+	if n.listed && n.cell == nil {
+		c.observers--
 	}
+	l.unlink(n)
 }
 
 // trySend and tryRecv are the non-blocking forms of send and recv, in the
@@ -132,7 +102,7 @@ func statusOf(err error) status {
 
 func (c *zeroChan[T]) send(v T, wt wait, hnd *atomic.Bool) error {
 	c.mu.Lock()
-	if r, ok := claim(&c.receivers); ok {
+	if r := pair(&c.receivers); r != nil {
 		*r.cell = v
 		c.mu.Unlock()
 		r.w.unpark()
@@ -143,8 +113,8 @@ func (c *zeroChan[T]) send(v T, wt wait, hnd *atomic.Bool) error {
 		return err
 	}
 	zw := c.parked.get()
-	zw.cell = v
-	c.list(&c.senders, zeroEntry[T]{&zw.waiter, opBase, &zw.cell, hnd}, c.receivers)
+	zw.cell, zw.node.op, zw.node.hnd = v, opBase, hnd
+	c.list(&c.senders, &zw.node, &c.receivers)
 	c.mu.Unlock()
 
 	outcome := c.wait(&c.senders, zw, wt)
@@ -155,7 +125,7 @@ func (c *zeroChan[T]) send(v T, wt wait, hnd *atomic.Bool) error {
 func (c *zeroChan[T]) recv(wt wait, hnd *atomic.Bool) (T, error) {
 	var zero T
 	c.mu.Lock()
-	if s, ok := claim(&c.senders); ok {
+	if s := pair(&c.senders); s != nil {
 		v := *s.cell
 		c.mu.Unlock()
 		s.w.unpark()
@@ -166,7 +136,8 @@ func (c *zeroChan[T]) recv(wt wait, hnd *atomic.Bool) (T, error) {
 		return zero, err
 	}
 	zw := c.parked.get()
-	c.list(&c.receivers, zeroEntry[T]{&zw.waiter, opBase, &zw.cell, hnd}, c.senders)
+	zw.node.op, zw.node.hnd = opBase, hnd
+	c.list(&c.receivers, &zw.node, &c.senders)
 	c.mu.Unlock()
 
 	outcome := c.wait(&c.receivers, zw, wt)
@@ -196,12 +167,12 @@ func (c *zeroChan[T]) cannotWait(wt wait, tryErr error, hnd *atomic.Bool) error 
 	return wt.expired()
 }
 
-// wait parks zw, listed in q, and takes it off q if nobody claimed it.
-func (c *zeroChan[T]) wait(q *[]zeroEntry[T], zw *parked[T], wt wait) uint32 {
+// wait parks zw, listed in l, and takes it out if nobody paired with it.
+func (c *zeroChan[T]) wait(l *waitList[T], zw *parked[T], wt wait) uint32 {
 	outcome := zw.park(wt)
 	if outcome != opBase {
 		c.mu.Lock()
-		c.unlist(q, &zw.waiter, opBase)
+		c.unlist(l, &zw.node)
 		c.mu.Unlock()
 	}
 	return outcome
@@ -219,18 +190,18 @@ func (c *zeroChan[T]) result(outcome uint32, wt wait) error {
 	return wt.reason()
 }
 
-func (c *zeroChan[T]) watchSend(w *waiter, op uint32, cell *T, hnd *atomic.Bool) bool {
+func (c *zeroChan[T]) watchSend(n *waitNode[T]) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.list(&c.senders, zeroEntry[T]{w, op, cell, hnd}, c.receivers)
-	return c.gone || hnd.Load() || claimable(c.receivers, w)
+	c.list(&c.senders, n, &c.receivers)
+	return c.gone || n.hnd.Load() || claimable(&c.receivers, n.w)
 }
 
-func (c *zeroChan[T]) watchRecv(w *waiter, op uint32, cell *T, hnd *atomic.Bool) bool {
+func (c *zeroChan[T]) watchRecv(n *waitNode[T]) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.list(&c.receivers, zeroEntry[T]{w, op, cell, hnd}, c.senders)
-	return c.gone || hnd.Load() || claimable(c.senders, w)
+	c.list(&c.receivers, n, &c.senders)
+	return c.gone || n.hnd.Load() || claimable(&c.senders, n.w)
 }
 
 func (c *zeroChan[T]) version() uint64 { return c.ver.Load() }
@@ -239,38 +210,34 @@ func (c *zeroChan[T]) version() uint64 { return c.ver.Load() }
 func (c *zeroChan[T]) readyToSend() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.gone || claimable(c.receivers, nil)
+	return c.gone || claimable(&c.receivers, nil)
 }
 
 func (c *zeroChan[T]) readyToRecv() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.gone || claimable(c.senders, nil)
+	return c.gone || claimable(&c.senders, nil)
 }
 
 // closeHandle claims the waiters listed through the closed handle, which
-// then find ErrClosed. Entries stay; their owners remove them.
+// then find ErrClosed. Nodes stay listed; their owners take them out.
 func (c *zeroChan[T]) closeHandle(hnd *atomic.Bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, q := range [][]zeroEntry[T]{c.senders, c.receivers} {
-		for _, e := range q {
-			if e.hnd == hnd && e.w.trySelect(closing) {
-				e.w.unpark()
-			}
-		}
-	}
+	match := func(n *waitNode[T]) bool { return n.hnd == hnd }
+	c.senders.wake(closing, match)
+	c.receivers.wake(closing, match)
 }
 
-func (c *zeroChan[T]) unwatchSend(w *waiter, op uint32) {
+func (c *zeroChan[T]) unwatchSend(n *waitNode[T]) {
 	c.mu.Lock()
-	c.unlist(&c.senders, w, op)
+	c.unlist(&c.senders, n)
 	c.mu.Unlock()
 }
 
-func (c *zeroChan[T]) unwatchRecv(w *waiter, op uint32) {
+func (c *zeroChan[T]) unwatchRecv(n *waitNode[T]) {
 	c.mu.Lock()
-	c.unlist(&c.receivers, w, op)
+	c.unlist(&c.receivers, n)
 	c.mu.Unlock()
 }
 
@@ -286,19 +253,11 @@ func (c *zeroChan[T]) disconnect() bool {
 	}
 	c.gone = true
 	c.ver.Add(1)
-	for _, q := range [][]zeroEntry[T]{c.senders, c.receivers} {
-		for _, e := range q {
-			if e.w.trySelect(disconnected) {
-				e.w.unpark()
-			}
-		}
-	}
-	// Every waiter is now claimed: by this disconnection, by a peer, or by
-	// its own abort. None is waiting, so none needs to stay listed.
-	clear(c.senders)
-	clear(c.receivers)
-	c.observers = 0
-	c.senders, c.receivers = c.senders[:0], c.receivers[:0]
+	// Nodes stay listed, their owners take them out: every waiter is now
+	// claimed (by this disconnection, a peer or its own abort), and a late
+	// registration finds gone and does not wait.
+	c.senders.wake(disconnected, nil)
+	c.receivers.wake(disconnected, nil)
 	return true
 }
 
