@@ -173,15 +173,15 @@ func (c *arrayChan[T]) closeHandle(hnd *atomic.Bool) {
 	c.recvq.closeHandle(hnd)
 }
 
-func (c *arrayChan[T]) sendQueue() *waitQueue[T]         { return &c.sendq }
-func (c *arrayChan[T]) recvQueue() *waitQueue[T]         { return &c.recvq }
-func (c *arrayChan[T]) parkCache() *parkCache[T]         { return &c.parked }
-func (c *arrayChan[T]) readyToSend() bool                { return !c.full() || c.isDisconnected() }
-func (c *arrayChan[T]) readyToRecv() bool                { return c.len() > 0 || c.isDisconnected() }
-func (c *arrayChan[T]) isDisconnected() bool             { return c.tail.Load()&c.markBit != 0 }
-func (c *arrayChan[T]) capacity() int                    { return int(c.cap) }
-func (c *arrayChan[T]) unwatchSend(n *waitNode[T])      { c.sendq.unregister(n) }
-func (c *arrayChan[T]) unwatchRecv(n *waitNode[T])      { c.recvq.unregister(n) }
+func (c *arrayChan[T]) sendQueue() *waitQueue[T]   { return &c.sendq }
+func (c *arrayChan[T]) recvQueue() *waitQueue[T]   { return &c.recvq }
+func (c *arrayChan[T]) parkCache() *parkCache[T]   { return &c.parked }
+func (c *arrayChan[T]) readyToSend() bool          { return !c.full() || c.isDisconnected() }
+func (c *arrayChan[T]) readyToRecv() bool          { return c.len() > 0 || c.isDisconnected() }
+func (c *arrayChan[T]) isDisconnected() bool       { return c.tail.Load()&c.markBit != 0 }
+func (c *arrayChan[T]) capacity() int              { return int(c.cap) }
+func (c *arrayChan[T]) unwatchSend(n *waitNode[T]) { c.sendq.unregister(n) }
+func (c *arrayChan[T]) unwatchRecv(n *waitNode[T]) { c.recvq.unregister(n) }
 
 func (c *arrayChan[T]) watchSend(n *waitNode[T]) bool {
 	c.sendq.register(n)

@@ -189,7 +189,7 @@ func (c *listChan[T]) full() bool               { return false }
 
 // A send never waits, so a send case is always ready and never registers.
 func (c *listChan[T]) watchSend(*waitNode[T]) bool { return true }
-func (c *listChan[T]) unwatchSend(*waitNode[T])      {}
+func (c *listChan[T]) unwatchSend(*waitNode[T])    {}
 
 func (c *listChan[T]) watchRecv(n *waitNode[T]) bool {
 	c.recvq.register(n)
