@@ -13,6 +13,12 @@
 //   - pond: github.com/alitto/pond/v2 v2.7.1, a result pool's task group,
 //     whose Wait returns the results in submission order.
 //
+// conc's iter and pond's group are marked "batch" in the report: they are
+// not pipelines (the whole input up front, or every result only at the
+// end), so they skip the hand-offs a stream pays for but cannot run on an
+// endless input or bound its memory. W5 also runs baton with Window(64), to
+// show what a wider reorder window buys.
+//
 // rill (github.com/destel/rill), the closest peer, is not served by the
 // module proxy, so it cannot be measured here; its published figures are
 // quoted in the report instead.

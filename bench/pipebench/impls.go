@@ -3,6 +3,7 @@ package pipebench
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/alitto/pond/v2"
@@ -16,27 +17,52 @@ import (
 // r.Work.Do on r.Workers workers, in input order if r.Ordered, and returns
 // the sum its sink saw. Ordered and Unorder say which rows it has a form
 // for: conc's stream only keeps order, conc's pool and iter only don't.
+//
+// Batch is set for the peers that are not pipelines: conc's iter.Map needs
+// the whole input as a slice up front, and pond's group hands back every
+// result only at the end. They skip the hand-offs a stream pays for, and
+// cannot run on an endless input or bound its memory, so the report also
+// compares baton with the fastest streaming peer. Only, when set, limits an
+// implementation to the rows whose name starts with it.
 type Impl struct {
 	Name    string
 	Ordered bool // has an ordered form
 	Unorder bool // has an unordered form
+	Batch   bool
+	Only    string
 	Run     func(r Row) int
 }
 
 // Impls lists baton first, then the peers.
 var Impls = []Impl{
-	{"baton", true, true, runBaton},
-	{"native", true, true, runNative},
-	{"conc-stream", true, false, runConcStream},
-	{"conc-pool", false, true, runConcPool},
-	{"conc-iter", false, true, runConcIter},
-	{"pond-group", true, true, runPond},
+	{Name: "baton", Ordered: true, Unorder: true, Run: runBaton},
+	// W5 with a wider window than the default 2 × workers, to show what
+	// the window buys against head-of-line blocking.
+	{Name: "baton-w64", Ordered: true, Only: "W5", Run: runBatonWindow(64)},
+	{Name: "native", Ordered: true, Unorder: true, Run: runNative},
+	{Name: "conc-stream", Ordered: true, Run: runConcStream},
+	{Name: "conc-pool", Unorder: true, Run: runConcPool},
+	{Name: "conc-iter", Unorder: true, Batch: true, Run: runConcIter},
+	{Name: "pond-group", Ordered: true, Unorder: true, Batch: true, Run: runPond},
+}
+
+// IsBatch reports whether the implementation named name is a batch peer.
+func IsBatch(name string) bool {
+	for _, im := range Impls {
+		if im.Name == name {
+			return im.Batch
+		}
+	}
+	return false
 }
 
 // For returns the implementations that have a form for r.
 func For(r Row) []Impl {
 	var out []Impl
 	for _, im := range Impls {
+		if im.Only != "" && !strings.HasPrefix(r.Name, im.Only) {
+			continue
+		}
 		if (r.Ordered && im.Ordered) || (!r.Ordered && im.Unorder) {
 			out = append(out, im)
 		}
@@ -60,6 +86,16 @@ func runBaton(r Row) int {
 	if r.Ordered {
 		opts = append(opts, pipeline.Ordered())
 	}
+	return runBatonWith(r, opts)
+}
+
+func runBatonWindow(w int) func(r Row) int {
+	return func(r Row) int {
+		return runBatonWith(r, []pipeline.Option{pipeline.Workers(r.Workers), pipeline.Window(w)})
+	}
+}
+
+func runBatonWith(r Row, opts []pipeline.Option) int {
 	w := r.Work
 	s := pipeline.Map(pipeline.From(counter(r.Items)), func(_ context.Context, v int) (int, error) {
 		return w.Do(v), nil

@@ -38,10 +38,10 @@ type Config struct {
 	Items int
 }
 
-// Default and full sizes: the default keeps `baton bench pipeline` around
-// a minute on two cores; --full uses the issue's N of one million.
+// Default and full sizes: the default keeps `baton bench pipeline` under
+// a minute on two quiet cores; --full uses the issue's N of one million.
 const (
-	DefaultItems = 200_000
+	DefaultItems = 100_000
 	FullItems    = 1_000_000
 	W5Items      = 10_000
 )
