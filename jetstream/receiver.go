@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/baton-go/baton/channel"
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -58,6 +59,8 @@ type recvShared struct {
 	done       chan struct{} // closed by stop: the callback and the keeper return
 	gone       chan struct{} // closed when the consumer or stream is deleted
 	goneOnce   sync.Once
+	checking   atomic.Bool    // a consumeErr check is running
+	checks     sync.WaitGroup // the consumeErr checks, waited for by Close
 
 	tracked sync.Map // *delivery → struct{}: delivered, not yet settled and confirmed
 	keeper  sync.WaitGroup
@@ -104,12 +107,7 @@ func (rs *recvShared) start() error {
 		// these 2s, at the cost of one small request every 4s when idle.
 		jetstream.PullExpiry(4*time.Second),
 		jetstream.PullHeartbeat(time.Second),
-		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
-			if errors.Is(err, jetstream.ErrConsumerDeleted) || errors.Is(err, jetstream.ErrStreamNotFound) ||
-				errors.Is(err, jetstream.ErrConsumerNotFound) {
-				rs.goneOnce.Do(func() { close(rs.gone) })
-			}
-		}))
+		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) { rs.consumeErr(err) }))
 	if err != nil {
 		return fmt.Errorf("jetstream: receive from %q: %w", rs.ch.name, err)
 	}
@@ -122,6 +120,39 @@ func (rs *recvShared) start() error {
 	rs.keeper.Add(1)
 	go rs.keep()
 	return nil
+}
+
+// consumeErr hears the pull subscription's troubles. A deleted consumer
+// or stream ends receiving with channel.ErrDisconnected. The server says so
+// only to a pull request it holds; otherwise deletion looks like a server
+// that is away (no responders, missing heartbeats), so those make one
+// check at a time of whether the consumer still exists.
+func (rs *recvShared) consumeErr(err error) {
+	if isGone(err) {
+		rs.goneOnce.Do(func() { close(rs.gone) })
+		return
+	}
+	if !errors.Is(err, nats.ErrNoResponders) && !errors.Is(err, jetstream.ErrNoHeartbeat) {
+		return
+	}
+	if !rs.checking.CompareAndSwap(false, true) {
+		return
+	}
+	rs.checks.Add(1)
+	go func() {
+		defer rs.checks.Done()
+		defer rs.checking.Store(false)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if _, err := rs.cons.Info(ctx); isGone(err) {
+			rs.goneOnce.Do(func() { close(rs.gone) })
+		}
+	}()
+}
+
+func isGone(err error) bool {
+	return errors.Is(err, jetstream.ErrConsumerDeleted) || errors.Is(err, jetstream.ErrStreamNotFound) ||
+		errors.Is(err, jetstream.ErrConsumerNotFound)
 }
 
 // arrive is the consume callback: it tracks each delivery from the moment
@@ -182,13 +213,17 @@ func (rs *recvShared) keep() {
 //     the acknowledgement is confirmed by the server (a double ack), retried
 //     if the confirmation does not come; settle returns at once and the
 //     confirmation happens in the background.
-//   - settle(err) when the work failed or was abandoned: the message is
-//     delivered again after a back-off (see WithBackoff), or, once it was
-//     delivered WithMaxDeliver times, moved to the dead-letter stream with
-//     err's text.
+//   - settle(err) when the work failed: the message is delivered again
+//     after a back-off (see WithBackoff), or, once it was delivered
+//     WithMaxDeliver times, moved to the dead-letter stream with err's text.
+//     An err that is (errors.Is) context.Canceled, context.DeadlineExceeded
+//     or channel.ErrClosed means the work was abandoned, not failed, as
+//     when pool.Serve stops: the message is handed back at once and does
+//     not count towards dead-lettering.
 //
 // Until it is settled, the Receiver keeps the message alive with
-// in-progress signals, however long the work takes. A message that cannot
+// in-progress signals, however long the work takes; a message never
+// settled is held until the Receiver is closed. A message that cannot
 // be decoded is never returned: it goes to the dead-letter stream with the
 // decoding error, and RecvAck waits for the next one. A nil ctx panics.
 func (r *Receiver[T]) RecvAck(ctx context.Context) (v T, settle func(err error), err error) {
@@ -293,10 +328,12 @@ func (r *Receiver[T]) recv(ctx context.Context, wait bool) (*delivery, T, error)
 			d.deliveries = int(md.NumDelivered)
 			d.streamSeq = md.Sequence.Stream
 		}
-		if d.deliveries > rs.ch.cf.maxDeliver {
-			// Delivered that often without being settled: each process
-			// that took it died, or kept it past AckWait. A poison message;
-			// it must not take down the next worker too.
+		if d.deliveries > 2*rs.ch.cf.maxDeliver {
+			// Delivered that often, and settled with a failure too few
+			// times to be dead-lettered: the processes that took it died or
+			// stopped first. Likely a poison message that kills its worker;
+			// it must not take down the next one too. Twice MaxDeliver
+			// leaves room for deliveries abandoned by stopping workers.
 			d.deadLetter(fmt.Errorf("jetstream: delivered %d times without being settled", d.deliveries))
 			continue
 		}
@@ -361,6 +398,7 @@ func (r *Receiver[T]) Close() {
 	case <-time.After(10 * time.Second):
 	}
 	rs.keeper.Wait()
+	rs.checks.Wait()
 	rs.ack.close(10*time.Second, rs.ch.cf.ackWait)
 }
 

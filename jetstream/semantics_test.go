@@ -317,3 +317,34 @@ func TestUnsettledMessageComesBack(t *testing.T) {
 		t.Fatalf("stats %+v: want one redelivery", rx2.Stats())
 	}
 }
+
+// A message handed back because its worker stopped is not a failure: it
+// comes back more often than MaxDeliver, instead of going to the dead
+// letters.
+func TestAbandonedMessageIsNotDeadLettered(t *testing.T) {
+	conn := embedded(t)
+	ctx := testCtx(t)
+	tx, rx, err := jetstream.Bounded[int](ctx, conn, "abandon", 10, jetstream.WithMaxDeliver(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rx.Close()
+	if err := tx.SendContext(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	for _, cause := range []error{context.Canceled, fmt.Errorf("stopping: %w", context.DeadlineExceeded), channel.ErrClosed} {
+		_, settle, err := rx.RecvAck(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		settle(cause)
+	}
+	v, settle, err := rx.RecvAck(ctx)
+	if err != nil || v != 1 {
+		t.Fatalf("after three abandonments: %v, %v", v, err)
+	}
+	settle(nil)
+	if st := rx.Stats(); st.DeadLettered != 0 || st.Nacked != 3 {
+		t.Fatalf("stats %+v", st)
+	}
+}

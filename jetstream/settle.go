@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/baton-go/baton/channel"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -37,6 +38,12 @@ func (d *delivery) settle(err error) {
 	switch {
 	case err == nil:
 		rs.ack.ack(d, false)
+	case abandoned(err):
+		// Not a failure of the message: its worker is stopping. Hand it
+		// to another at once, and do not count it towards dead-lettering.
+		_ = d.msg.Nak()
+		rs.nacked.Add(1)
+		rs.tracked.Delete(d)
 	case d.deliveries >= rs.ch.cf.maxDeliver:
 		d.moveToDeadLetter(err)
 	default:
@@ -46,6 +53,12 @@ func (d *delivery) settle(err error) {
 		rs.nacked.Add(1)
 		rs.tracked.Delete(d)
 	}
+}
+
+// abandoned reports a settle error that says the work was not attempted
+// or was cut short by a stop, rather than that it failed.
+func abandoned(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, channel.ErrClosed)
 }
 
 // deadLetter moves a message that must not be handed out to the dead-letter

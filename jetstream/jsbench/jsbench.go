@@ -332,18 +332,27 @@ func runRaw(ctx context.Context, url string, cfg Config, name string) (time.Dura
 		storage = natsjs.MemoryStorage
 	}
 	subject := "raw." + name
-	s, err := admin.CreateStream(ctx, natsjs.StreamConfig{
-		Name: name, Subjects: []string{subject}, Retention: natsjs.WorkQueuePolicy,
-		MaxMsgs: int64(cfg.Messages), Discard: natsjs.DiscardNew, Storage: storage, Replicas: cfg.Replicas,
-	})
-	if err != nil {
-		return 0, err
+	// A new cluster answers only once it has elected its leaders: retry
+	// the setup, as baton's Bounded does.
+	for {
+		actx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		s, err := admin.CreateStream(actx, natsjs.StreamConfig{
+			Name: name, Subjects: []string{subject}, Retention: natsjs.WorkQueuePolicy,
+			MaxMsgs: int64(cfg.Messages), Discard: natsjs.DiscardNew, Storage: storage, Replicas: cfg.Replicas,
+		})
+		if err == nil {
+			_, err = s.CreateOrUpdateConsumer(actx, natsjs.ConsumerConfig{Durable: "raw", AckPolicy: natsjs.AckExplicitPolicy, MaxAckPending: 1000, Replicas: cfg.Replicas})
+		}
+		cancel()
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return 0, fmt.Errorf("%w (last error: %w)", ctx.Err(), err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	defer admin.DeleteStream(context.Background(), name)
-	_, err = s.CreateOrUpdateConsumer(ctx, natsjs.ConsumerConfig{Durable: "raw", AckPolicy: natsjs.AckExplicitPolicy, MaxAckPending: 1000, Replicas: cfg.Replicas})
-	if err != nil {
-		return 0, err
-	}
 	body := payload(cfg.Size)
 	var handled atomic.Int64
 	var sum atomic.Int64
