@@ -63,6 +63,8 @@ func benchSpin(b *testing.B, opts ...pipeline.Option) {
 	}
 }
 
-func BenchmarkMapSpin4(b *testing.B)           { benchSpin(b, pipeline.Workers(4)) }
-func BenchmarkMapSpin4Ordered(b *testing.B)    { benchSpin(b, pipeline.Workers(4), pipeline.Ordered()) }
-func BenchmarkMapSpin4OrderedW32(b *testing.B) { benchSpin(b, pipeline.Workers(4), pipeline.Window(32)) }
+func BenchmarkMapSpin4(b *testing.B)        { benchSpin(b, pipeline.Workers(4)) }
+func BenchmarkMapSpin4Ordered(b *testing.B) { benchSpin(b, pipeline.Workers(4), pipeline.Ordered()) }
+func BenchmarkMapSpin4OrderedW32(b *testing.B) {
+	benchSpin(b, pipeline.Workers(4), pipeline.Window(32))
+}

@@ -220,12 +220,11 @@ func Each[T any](s *Stream[T], fn func(ctx context.Context, v T) error, opts ...
 func Run(ctx context.Context, sinks ...Sink) error {
 	checkContext(ctx, "Run")
 	var p plan
-	for i, s := range sinks {
+	for _, s := range sinks {
 		if s == nil {
 			panic("pipeline: nil Sink passed to Run")
 		}
 		s.addTo(&p)
-		_ = i
 	}
 	c := options("Run", p.opts, sinkOpts...)
 	for _, e := range p.sinks {
