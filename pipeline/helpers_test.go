@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/baton-go/baton/pipeline"
 )
 
 // ledger counts how often each value arrived, to prove that nothing was
@@ -84,3 +86,26 @@ func cfgName(workers int, ordered bool) string {
 }
 
 var bg = context.Background()
+
+// kinds are the one-to-one-or-fewer operators, built around one callback so
+// that a test can run the same check on each.
+var kinds = []string{"map", "filter", "flatmap"}
+
+// op builds the operator kind on s, calling fn for every item: Map returns
+// fn's value, Filter keeps the item, FlatMap gives one child.
+func op(kind string, s *pipeline.Stream[int], fn func(ctx context.Context, v int) (int, error), opts ...pipeline.Option) *pipeline.Stream[int] {
+	switch kind {
+	case "map":
+		return pipeline.Map(s, fn, opts...)
+	case "filter":
+		return pipeline.Filter(s, func(ctx context.Context, v int) (bool, error) {
+			_, err := fn(ctx, v)
+			return true, err
+		}, opts...)
+	default:
+		return pipeline.FlatMap(s, func(ctx context.Context, v int) ([]int, error) {
+			r, err := fn(ctx, v)
+			return []int{r}, err
+		}, opts...)
+	}
+}

@@ -124,31 +124,51 @@ func TestFlatMapExactlyOnce(t *testing.T) {
 func TestWorkersBound(t *testing.T) {
 	for _, n := range []int{1, 2, 4, 8} {
 		for _, ordered := range []bool{false, true} {
-			t.Run(cfgName(n, ordered), func(t *testing.T) {
-				var g gauge
-				var all sync.WaitGroup
-				all.Add(n)
-				s := pipeline.Map(pipeline.From(slices.Values(seq(2000))), func(ctx context.Context, v int) (int, error) {
-					g.enter()
-					defer g.leave()
-					if v < n {
-						all.Done()
-						all.Wait() // the first n meet: n callbacks run at once
-					}
-					jitter()
-					return v, nil
-				}, stageOpts(n, ordered)...)
-				ctx, cancel := context.WithTimeout(bg, time.Minute)
-				defer cancel()
-				out, err := pipeline.Collect(ctx, s)
-				if err != nil || len(out) != 2000 {
-					t.Fatalf("got %d items, err %v", len(out), err)
-				}
-				if p := g.peak.Load(); p != int64(n) {
-					t.Fatalf("peak concurrency %d, want exactly %d", p, n)
-				}
-			})
+			for _, kind := range append(kinds, "foreach") {
+				t.Run(kind+"/"+cfgName(n, ordered), func(t *testing.T) {
+					testWorkersBound(t, kind, n, ordered)
+				})
+			}
 		}
+	}
+}
+
+func testWorkersBound(t *testing.T, kind string, n int, ordered bool) {
+	var g gauge
+	var all sync.WaitGroup
+	all.Add(n)
+	fn := func(ctx context.Context, v int) (int, error) {
+		g.enter()
+		defer g.leave()
+		if v < n {
+			all.Done()
+			all.Wait() // the first n meet: n callbacks run at once
+		}
+		jitter()
+		return v, nil
+	}
+	ctx, cancel := context.WithTimeout(bg, time.Minute)
+	defer cancel()
+	src := pipeline.From(slices.Values(seq(2000)))
+	if kind == "foreach" {
+		if ordered {
+			return // ForEach has no order
+		}
+		err := pipeline.ForEach(ctx, src, func(ctx context.Context, v int) error {
+			_, err := fn(ctx, v)
+			return err
+		}, pipeline.Workers(n))
+		if err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		out, err := pipeline.Collect(ctx, op(kind, src, fn, stageOpts(n, ordered)...))
+		if err != nil || len(out) != 2000 {
+			t.Fatalf("got %d items, err %v", len(out), err)
+		}
+	}
+	if p := g.peak.Load(); p != int64(n) {
+		t.Fatalf("peak concurrency %d, want exactly %d", p, n)
 	}
 }
 
@@ -219,48 +239,60 @@ func TestOrderedWindowBound(t *testing.T) {
 func TestStageErrorNamesStage(t *testing.T) {
 	boom := errors.New("boom")
 	for _, c := range configs {
-		t.Run(cfgName(c.workers, c.ordered), func(t *testing.T) {
-			s := pipeline.Map(pipeline.From(slices.Values(seq(1000))), func(_ context.Context, v int) (int, error) {
-				if v == 500 {
-					return 0, boom
-				}
-				return v, nil
-			}, append(stageOpts(c.workers, c.ordered), pipeline.Name("double"))...)
-			s = pipeline.Map(s, func(_ context.Context, v int) (int, error) { return v, nil })
-			_, err := pipeline.Collect(bg, s)
-			var se *pipeline.StageError
-			if !errors.As(err, &se) || !errors.Is(err, boom) {
-				t.Fatalf("err = %v, want a StageError wrapping boom", err)
-			}
-			if se.Stage != "double" {
-				t.Fatalf("Stage = %q", se.Stage)
-			}
-			if (c.workers == 1 || c.ordered) && se.Index != 500 {
-				t.Fatalf("Index = %d, want 500", se.Index)
-			}
-		})
+		for _, kind := range kinds {
+			t.Run(kind+"/"+cfgName(c.workers, c.ordered), func(t *testing.T) {
+				testStageError(t, kind, c.workers, c.ordered, boom)
+			})
+		}
+	}
+}
+
+func testStageError(t *testing.T, kind string, workers int, ordered bool, boom error) {
+	s := op(kind, pipeline.From(slices.Values(seq(1000))), func(_ context.Context, v int) (int, error) {
+		if v == 500 {
+			return 0, boom
+		}
+		return v, nil
+	}, append(stageOpts(workers, ordered), pipeline.Name("double"))...)
+	s = pipeline.Map(s, func(_ context.Context, v int) (int, error) { return v, nil })
+	_, err := pipeline.Collect(bg, s)
+	var se *pipeline.StageError
+	if !errors.As(err, &se) || !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want a StageError wrapping boom", err)
+	}
+	if se.Stage != "double" {
+		t.Fatalf("Stage = %q", se.Stage)
+	}
+	if (workers == 1 || ordered) && se.Index != 500 {
+		t.Fatalf("Index = %d, want 500", se.Index)
 	}
 }
 
 func TestPanicBecomesStageError(t *testing.T) {
 	for _, c := range configs {
-		t.Run(cfgName(c.workers, c.ordered), func(t *testing.T) {
-			s := pipeline.Filter(pipeline.From(slices.Values(seq(100))), func(_ context.Context, v int) (bool, error) {
-				if v == 42 {
-					panic("forty-two")
-				}
-				return true, nil
-			}, stageOpts(c.workers, c.ordered)...)
-			_, err := pipeline.Collect(bg, s)
-			var se *pipeline.StageError
-			var pe *task.PanicError
-			if !errors.As(err, &se) || !errors.As(err, &pe) || !errors.Is(err, task.ErrPanicked) {
-				t.Fatalf("err = %v, want a StageError holding a PanicError", err)
-			}
-			if pe.Value != "forty-two" || se.Stage != "filter#1" || len(pe.Stack) == 0 {
-				t.Fatalf("got stage %q, value %v", se.Stage, pe.Value)
-			}
-		})
+		for _, kind := range kinds {
+			t.Run(kind+"/"+cfgName(c.workers, c.ordered), func(t *testing.T) {
+				testPanic(t, kind, c.workers, c.ordered)
+			})
+		}
+	}
+}
+
+func testPanic(t *testing.T, kind string, workers int, ordered bool) {
+	s := op(kind, pipeline.From(slices.Values(seq(100))), func(_ context.Context, v int) (int, error) {
+		if v == 42 {
+			panic("forty-two")
+		}
+		return v, nil
+	}, stageOpts(workers, ordered)...)
+	_, err := pipeline.Collect(bg, s)
+	var se *pipeline.StageError
+	var pe *task.PanicError
+	if !errors.As(err, &se) || !errors.As(err, &pe) || !errors.Is(err, task.ErrPanicked) {
+		t.Fatalf("err = %v, want a StageError holding a PanicError", err)
+	}
+	if pe.Value != "forty-two" || se.Stage != kind+"#1" || len(pe.Stack) == 0 {
+		t.Fatalf("got stage %q, value %v", se.Stage, pe.Value)
 	}
 }
 
