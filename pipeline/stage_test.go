@@ -149,7 +149,7 @@ func testWorkersBound(t *testing.T, kind string, n int, ordered bool) {
 	}
 	ctx, cancel := context.WithTimeout(bg, time.Minute)
 	defer cancel()
-	src := pipeline.From(slices.Values(seq(2000)))
+	src := pipeline.From(slices.Values(seq(500)))
 	if kind == "foreach" {
 		if ordered {
 			return // ForEach has no order
@@ -163,7 +163,7 @@ func testWorkersBound(t *testing.T, kind string, n int, ordered bool) {
 		}
 	} else {
 		out, err := pipeline.Collect(ctx, op(kind, src, fn, stageOpts(n, ordered)...))
-		if err != nil || len(out) != 2000 {
+		if err != nil || len(out) != 500 {
 			t.Fatalf("got %d items, err %v", len(out), err)
 		}
 	}
