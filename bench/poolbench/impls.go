@@ -35,6 +35,7 @@ var Impls = []Impl{
 	{"baton", runBaton},
 	{"ants", runAnts},
 	{"pond", runPond},
+	{"pond/q1024", runPondBounded},
 	{"conc", runConc},
 	{"errgroup", runErrgroup},
 	{"semaphore", runSemaphore},
@@ -102,6 +103,20 @@ func runAnts(l Load) {
 
 func runPond(l Load) {
 	p := pond.NewPool(l.Workers)
+	submitters(l, func(n int) {
+		for range n {
+			if err := p.Go(l.Task); err != nil {
+				panic(err)
+			}
+		}
+	})
+	p.StopAndWait()
+}
+
+// runPondBounded is pond with a bounded queue, as deep as baton's: what
+// pond costs when it too applies back-pressure.
+func runPondBounded(l Load) {
+	p := pond.NewPool(l.Workers, pond.WithQueueSize(max(l.Workers, batonQueue)))
 	submitters(l, func(n int) {
 		for range n {
 			if err := p.Go(l.Task); err != nil {
