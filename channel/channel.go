@@ -24,26 +24,34 @@ func Bounded[T any](n int) (*Sender[T], *Receiver[T]) {
 	case uint64(n) > maxArrayBytes/uint64(unsafe.Sizeof(arraySlot[T]{})):
 		panic("channel: capacity passed to Bounded is too large")
 	case n == 0:
-		return handles[T](newZero[T]())
+		z := newZero[T]()
+		return handles(&core[T]{f: z, zero: z, counter: newCounter()})
 	}
-	return handles[T](newArray[T](n))
+	a := newArray[T](n)
+	return handles(&core[T]{f: a, arr: a, counter: newCounter()})
 }
 
 // Unbounded returns the two ends of a channel whose buffer grows as needed:
 // a send never waits. Memory is taken in blocks and given back to the
 // garbage collector as they are consumed.
 func Unbounded[T any]() (*Sender[T], *Receiver[T]) {
-	return handles[T](newList[T]())
+	l := newList[T]()
+	return handles(&core[T]{f: l, list: l, counter: newCounter()})
 }
 
-func handles[T any](f flavor[T]) (*Sender[T], *Receiver[T]) {
-	c := &core[T]{f: f, counter: newCounter()}
+func handles[T any](c *core[T]) (*Sender[T], *Receiver[T]) {
 	return &Sender[T]{c: c}, &Receiver[T]{c: c}
 }
 
 // core is what every handle of one channel shares.
 type core[T any] struct {
 	f flavor[T]
+	// The flavor again, typed: exactly one is set. Send, Recv and their Try
+	// forms call it directly, with no interface dispatch on the common
+	// path; everything else goes through f.
+	arr  *arrayChan[T]
+	zero *zeroChan[T]
+	list *listChan[T]
 	*counter
 	stop func() // run once every receiver is gone: timers stop here
 	// reachable counts the Receiver handles of a timer channel that the
@@ -76,11 +84,32 @@ type Receiver[T any] struct {
 // channel, until a receiver takes it). It fails with ErrDisconnected once
 // every Receiver is closed, and with ErrClosed if s was closed. A failed send
 // returns a *SendError holding v.
-func (s *Sender[T]) Send(v T) error { return s.send(v, wait{block: true}) }
+func (s *Sender[T]) Send(v T) error {
+	if !s.closed.Load() {
+		if a := s.c.arr; a != nil {
+			if a.trySend(v) == success {
+				return nil
+			}
+			return s.failed(v, sendPolled[T](a, v, wait{block: true}, &s.closed))
+		} else if z := s.c.zero; z != nil {
+			return s.failed(v, z.sendWait(v, &s.closed))
+		} else if s.c.list.trySend(v) == success {
+			return nil
+		}
+	}
+	return s.send(v, wait{block: true})
+}
 
 // TrySend sends v only if that needs no waiting; otherwise it fails with
 // ErrFull. On a rendezvous channel it succeeds only if a receiver is waiting.
-func (s *Sender[T]) TrySend(v T) error { return s.send(v, wait{}) }
+func (s *Sender[T]) TrySend(v T) error {
+	if a := s.c.arr; a != nil && !s.closed.Load() {
+		if a.trySend(v) == success {
+			return nil
+		}
+	}
+	return s.send(v, wait{})
+}
 
 // SendTimeout is Send that gives up with ErrTimeout after d. A zero or
 // negative d makes a single attempt, like TrySend, but fails with ErrTimeout.
@@ -110,17 +139,22 @@ func (s *Sender[T]) send(v T, wt wait) error {
 		err = wt.ctx.Err()
 	default:
 		err = s.c.f.send(v, wt, &s.closed)
-		switch {
-		case err == ErrFull && wt.late:
+		if err == ErrFull && wt.late {
 			err = ErrTimeout
-		case err == ErrDisconnected && s.closed.Load():
-			err = ErrClosed // closing s disconnected the channel under it
 		}
 	}
-	if err != nil {
-		return &SendError[T]{Value: v, Err: err}
+	return s.failed(v, err)
+}
+
+// failed wraps the error of a send that failed, with v, in a *SendError.
+func (s *Sender[T]) failed(v T, err error) error {
+	if err == nil {
+		return nil
 	}
-	return nil
+	if err == ErrDisconnected && s.closed.Load() {
+		err = ErrClosed // closing s disconnected the channel under it
+	}
+	return &SendError[T]{Value: v, Err: err}
 }
 
 // Clone returns a new Sender for the same channel. The channel stays
@@ -178,11 +212,34 @@ func (s *Sender[T]) IsFull() bool { return s.c.f.full() }
 // Recv receives a value, waiting until one is sent. Once every Sender is
 // closed it still returns what was buffered, then ErrDisconnected. It fails
 // with ErrClosed if r was closed.
-func (r *Receiver[T]) Recv() (T, error) { return r.recv(wait{block: true}) }
+func (r *Receiver[T]) Recv() (T, error) {
+	if !r.closed.Load() {
+		if a := r.c.arr; a != nil {
+			if v, st := a.tryRecv(); st == success {
+				return v, nil
+			}
+			v, err := recvPolled[T](a, wait{block: true}, &r.closed)
+			return v, r.failed(err)
+		} else if z := r.c.zero; z != nil {
+			v, err := z.recvWait(&r.closed)
+			return v, r.failed(err)
+		} else if v, st := r.c.list.tryRecv(); st == success {
+			return v, nil
+		}
+	}
+	return r.recv(wait{block: true})
+}
 
 // TryRecv receives a value only if that needs no waiting; otherwise it fails
 // with ErrEmpty.
-func (r *Receiver[T]) TryRecv() (T, error) { return r.recv(wait{}) }
+func (r *Receiver[T]) TryRecv() (T, error) {
+	if a := r.c.arr; a != nil && !r.closed.Load() {
+		if v, st := a.tryRecv(); st == success {
+			return v, nil
+		}
+	}
+	return r.recv(wait{})
+}
 
 // RecvTimeout is Recv that gives up with ErrTimeout after d. A zero or
 // negative d makes a single attempt, like TryRecv, but fails with ErrTimeout.
@@ -214,13 +271,18 @@ func (r *Receiver[T]) recv(wt wait) (T, error) {
 		}
 	}
 	v, err := r.c.f.recv(wt, &r.closed)
-	switch {
-	case err == ErrEmpty && wt.late:
+	if err == ErrEmpty && wt.late {
 		err = ErrTimeout
-	case err == ErrDisconnected && r.closed.Load():
-		err = ErrClosed // closing r disconnected the channel under it
 	}
-	return v, err
+	return v, r.failed(err)
+}
+
+// failed reports a receive's error as the caller should see it.
+func (r *Receiver[T]) failed(err error) error {
+	if err == ErrDisconnected && r.closed.Load() {
+		return ErrClosed // closing r disconnected the channel under it
+	}
+	return err
 }
 
 // All returns an iterator over received values, for use with range. It

@@ -93,8 +93,11 @@ func sendPolled[T any](f polled[T], v T, wt wait, hnd *atomic.Bool) error {
 		if !wt.block {
 			return ErrFull
 		}
-		if err := wt.expired(); err != nil {
-			return err
+		unlimited := wt.unlimited()
+		if !unlimited {
+			if err := wt.expired(); err != nil {
+				return err
+			}
 		}
 		cache, q := f.parkCache(), f.sendQueue()
 		p := cache.get()
@@ -103,7 +106,13 @@ func sendPolled[T any](f polled[T], v T, wt wait, hnd *atomic.Bool) error {
 		if f.readyToSend() || hnd.Load() {
 			p.trySelect(aborted)
 		}
-		if p.park(wt) != opBase { // a claimer took the node out; otherwise it is still listed
+		var outcome uint32
+		if unlimited {
+			outcome = p.parkForever()
+		} else {
+			outcome = p.park(wt)
+		}
+		if outcome != opBase { // a claimer took the node out; otherwise it is still listed
 			q.unregister(&p.node)
 		}
 		done := p.done
@@ -131,8 +140,11 @@ func recvPolled[T any](f polled[T], wt wait, hnd *atomic.Bool) (T, error) {
 		if !wt.block {
 			return v, ErrEmpty
 		}
-		if err := wt.expired(); err != nil {
-			return zero, err
+		unlimited := wt.unlimited()
+		if !unlimited {
+			if err := wt.expired(); err != nil {
+				return zero, err
+			}
 		}
 		cache, q := f.parkCache(), f.recvQueue()
 		p := cache.get()
@@ -141,7 +153,13 @@ func recvPolled[T any](f polled[T], wt wait, hnd *atomic.Bool) (T, error) {
 		if f.readyToRecv() || hnd.Load() {
 			p.trySelect(aborted)
 		}
-		if p.park(wt) != opBase {
+		var outcome uint32
+		if unlimited {
+			outcome = p.parkForever()
+		} else {
+			outcome = p.park(wt)
+		}
+		if outcome != opBase {
 			q.unregister(&p.node)
 		}
 		v, done := p.cell, p.done

@@ -14,6 +14,10 @@ type wait struct {
 	ctx      context.Context // nil: none
 }
 
+// unlimited reports whether the operation blocks with no time limit, the
+// common case, which needs no clock and no timer.
+func (wt *wait) unlimited() bool { return wt.block && wt.ctx == nil && wt.deadline.IsZero() }
+
 // expired reports why the operation must stop waiting, or nil. The context
 // is looked at first, so a call whose context was already done fails with
 // its error.

@@ -151,6 +151,15 @@ func (w *waiter) park(wt wait) uint32 {
 	return w.abort()
 }
 
+// parkForever is park with no deadline and no context, the common case.
+func (w *waiter) parkForever() uint32 {
+	if s := w.state.Load(); s != waiting {
+		return w.settle(s)
+	}
+	<-w.wake
+	return w.state.Load()
+}
+
 // settle finishes a round the owner found claimed: a peer's claim comes
 // with a token, which must be taken; the owner's own abort does not.
 func (w *waiter) settle(s uint32) uint32 {

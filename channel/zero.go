@@ -149,6 +149,81 @@ func (c *zeroChan[T]) recv(wt wait, hnd *atomic.Bool) (T, error) {
 	return v, nil
 }
 
+// sendWait and recvWait are send and recv with no time limit, the common
+// case, kept free of the wait plumbing: no deadline or context to look at,
+// no timer, and an outcome that can only be a pairing, the disconnection
+// or the handle's closing.
+func (c *zeroChan[T]) sendWait(v T, hnd *atomic.Bool) error {
+	c.mu.Lock()
+	if r := pair(&c.receivers); r != nil {
+		*r.cell = v
+		c.mu.Unlock()
+		r.w.unpark()
+		return nil
+	}
+	if err := c.cannotPark(hnd); err != nil {
+		c.mu.Unlock()
+		return err
+	}
+	zw := c.parked.get()
+	zw.cell, zw.node.op, zw.node.hnd = v, opBase, hnd
+	c.list(&c.senders, &zw.node, &c.receivers)
+	c.mu.Unlock()
+
+	outcome := zw.parkForever()
+	if outcome != opBase {
+		c.mu.Lock()
+		c.unlist(&c.senders, &zw.node)
+		c.mu.Unlock()
+	}
+	c.parked.put(zw)
+	return c.result(outcome, wait{})
+}
+
+func (c *zeroChan[T]) recvWait(hnd *atomic.Bool) (T, error) {
+	c.mu.Lock()
+	if s := pair(&c.senders); s != nil {
+		v := *s.cell
+		c.mu.Unlock()
+		s.w.unpark()
+		return v, nil
+	}
+	if err := c.cannotPark(hnd); err != nil {
+		c.mu.Unlock()
+		var zero T
+		return zero, err
+	}
+	zw := c.parked.get()
+	zw.node.op, zw.node.hnd = opBase, hnd
+	c.list(&c.receivers, &zw.node, &c.senders)
+	c.mu.Unlock()
+
+	outcome := zw.parkForever()
+	if outcome != opBase {
+		c.mu.Lock()
+		c.unlist(&c.receivers, &zw.node)
+		c.mu.Unlock()
+	}
+	v := zw.cell
+	c.parked.put(zw)
+	if outcome != opBase {
+		var zero T
+		return zero, c.result(outcome, wait{})
+	}
+	return v, nil
+}
+
+// cannotPark is cannotWait for an operation with no time limit.
+func (c *zeroChan[T]) cannotPark(hnd *atomic.Bool) error {
+	switch {
+	case c.gone:
+		return ErrDisconnected
+	case hnd.Load():
+		return ErrClosed
+	}
+	return nil
+}
+
 // cannotWait says why an operation that found no partner must not wait:
 // the channel is disconnected, the call does not block (tryErr), its
 // handle (flag hnd, nil for none) was closed, or its time is up. Callers
