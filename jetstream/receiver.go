@@ -59,7 +59,9 @@ type recvShared struct {
 	done       chan struct{} // closed by stop: the callback and the keeper return
 	gone       chan struct{} // closed when the consumer or stream is deleted
 	goneOnce   sync.Once
-	checking   atomic.Bool    // a consumeErr check is running
+	checking   atomic.Bool // a consumeErr check is running
+	errMu      sync.Mutex
+	errClosed  bool           // set by Close: consumeErr does nothing more
 	checks     sync.WaitGroup // the consumeErr checks, waited for by Close
 
 	tracked sync.Map // *delivery → struct{}: delivered, not yet settled and confirmed
@@ -128,6 +130,13 @@ func (rs *recvShared) start() error {
 // that is away (no responders, missing heartbeats), so those make one
 // check at a time of whether the consumer still exists.
 func (rs *recvShared) consumeErr(err error) {
+	// nats.go may call this even after the subscription reported itself
+	// closed; errMu orders it with Close, which sets errClosed.
+	rs.errMu.Lock()
+	defer rs.errMu.Unlock()
+	if rs.errClosed {
+		return
+	}
 	if isGone(err) {
 		rs.goneOnce.Do(func() { close(rs.gone) })
 		return
@@ -398,6 +407,9 @@ func (r *Receiver[T]) Close() {
 	case <-time.After(10 * time.Second):
 	}
 	rs.keeper.Wait()
+	rs.errMu.Lock()
+	rs.errClosed = true
+	rs.errMu.Unlock()
 	rs.checks.Wait()
 	rs.ack.close(10*time.Second, rs.ch.cf.ackWait)
 }
