@@ -4,8 +4,10 @@ package pool_test
 
 import (
 	"context"
+	"runtime"
 	"testing"
 
+	"github.com/baton-go/baton/channel"
 	"github.com/baton-go/baton/pool"
 )
 
@@ -25,5 +27,27 @@ func TestNoAllocationPerTask(t *testing.T) {
 		if err := p.Close(); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// Serve allocates nothing per message either.
+func TestServeNoAllocationPerMessage(t *testing.T) {
+	tx, rx := channel.Bounded[int](1024)
+	const n = 20000
+	done := make(chan float64)
+	go func() {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		pool.Serve(context.Background(), rx, 2, func(context.Context, int) error { return nil })
+		runtime.ReadMemStats(&after)
+		done <- float64(after.Mallocs-before.Mallocs) / n
+	}()
+	for i := range n {
+		tx.Send(i)
+	}
+	tx.Close()
+	// Starting the workers allocates a little, once; per message nothing.
+	if per := <-done; per > 0.05 {
+		t.Errorf("%.3f allocations per message", per)
 	}
 }

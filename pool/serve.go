@@ -139,7 +139,7 @@ func (s *server[T]) work(wg *sync.WaitGroup) {
 			s.settle(settle, err)
 			return
 		}
-		err, _ = call(s.ctx, func(ctx context.Context) error { return s.fn(ctx, v) })
+		err, _ = callWith(s.ctx, s.fn, v)
 		if err != nil {
 			s.fail(err)
 		}
@@ -160,4 +160,18 @@ func (s *server[T]) settle(settle func(error), err error) {
 		}
 	}()
 	settle(err)
+}
+
+// callWith is call for a handler that takes a value, without a closure per
+// message.
+func callWith[T any](ctx context.Context, fn func(context.Context, T) error, v T) (err error, panicked bool) {
+	normal := false
+	defer func() {
+		if !normal {
+			err, panicked = &task.PanicError{Value: recover(), Stack: debug.Stack()}, true
+		}
+	}()
+	err = fn(ctx, v)
+	normal = true
+	return err, false
 }
