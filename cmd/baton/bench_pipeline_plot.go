@@ -41,10 +41,17 @@ func writePipelinePlot(path string, r *pipebench.Results) error {
 			all = append(all, im.Name)
 		}
 	}
+	// Panels go two to a row when they fill the rows, else one per row: an
+	// empty cell would leave plot.Align an infinite width, on which the PNG
+	// rasterizer never ends.
+	cols := panelCols
+	if len(panels)%cols != 0 {
+		cols = 1
+	}
 	var grid [][]*plot.Plot
 	for i, pn := range panels {
-		if i%panelCols == 0 {
-			grid = append(grid, make([]*plot.Plot, 0, panelCols))
+		if i%cols == 0 {
+			grid = append(grid, make([]*plot.Plot, 0, cols))
 		}
 		p, err := pipelinePanel(pn.title, pn.rows, all)
 		if err != nil {
@@ -52,10 +59,6 @@ func writePipelinePlot(path string, r *pipebench.Results) error {
 		}
 		grid[len(grid)-1] = append(grid[len(grid)-1], p)
 	}
-	for len(grid[len(grid)-1]) < panelCols && len(grid) > 1 {
-		grid[len(grid)-1] = append(grid[len(grid)-1], nil)
-	}
-	cols := len(grid[0])
 	cv, err := draw.NewFormattedCanvas(vg.Length(cols)*panelWidth, vg.Length(len(grid))*panelHeight, plotFormat(path))
 	if err != nil {
 		return err
