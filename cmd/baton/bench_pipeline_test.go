@@ -51,10 +51,11 @@ func TestBenchPipelineBadInput(t *testing.T) {
 
 func TestBenchPipelineSmallRun(t *testing.T) {
 	dir := t.TempDir()
-	// PNG: its rasterizer is what hangs on a badly laid-out canvas.
+	// PNG, of three panels: an odd count once left an empty cell, on which
+	// the PNG rasterizer never finished.
 	plotPath, jsonPath := filepath.Join(dir, "p.png"), filepath.Join(dir, "p.json")
 	code, stdout, stderr := runArgs(context.Background(), "bench", "pipeline", "-q", "--n", "300", "--rounds", "2",
-		"--cases", "noop/n=4,W5", // three panels: an odd count "--plot", plotPath, "--json", jsonPath)
+		"--cases", "noop/n=4,W5", "--plot", plotPath, "--json", jsonPath)
 	if code != exitOK || stderr != "" {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
