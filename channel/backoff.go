@@ -3,20 +3,20 @@ package channel
 import "runtime"
 
 // backoff spins with growing pauses, then yields the processor. It is
-// crossbeam's Backoff, in Go, with one change: an operation that may block
-// stops spinning early and parks (completed), and never yields first. Go's
-// scheduler wakes a parked goroutine onto the waker's processor, so the two
-// often share one: spinning or yielding there only delays the goroutine it
-// waits for (measured with baton bench: yielding before parking cost bounded1
-// 1.5 to 4 times more per message). Loops that wait for another goroutine to
-// finish a step it has begun (snooze without completed) still yield after a
-// while, so a preempted peer gets to run.
+// crossbeam's Backoff, in Go, for the short waits of the lock-free buffers:
+// a lost compare-and-swap (spin), or a peer that claimed a slot and has not
+// yet written or emptied it (snooze). After a while snooze yields, so a
+// preempted peer gets to run.
+//
+// An operation that must wait for the channel to change does not use it:
+// it tries once and parks. Go's scheduler wakes a parked goroutine onto the
+// waker's processor, so the two often share one, and with two processors
+// spinning or yielding before parking only delays the goroutine it waits
+// for (measured with baton bench: yielding before parking cost bounded1 1.5
+// to 4 times more per message).
 type backoff struct{ step uint32 }
 
-const (
-	spinLimit = 6 // up to 2^6 busy iterations per pause; then snooze yields
-	parkAfter = 3 // an operation that may block parks after this many pauses
-)
+const spinLimit = 6 // up to 2^6 busy iterations per pause; then snooze yields
 
 // relax burns n iterations of a loop the compiler keeps (Go has no pause
 // instruction to call), without touching shared memory.
@@ -44,6 +44,3 @@ func (b *backoff) snooze() {
 	}
 	b.step++
 }
-
-// completed reports that a blocking operation should park now.
-func (b *backoff) completed() bool { return b.step > parkAfter }

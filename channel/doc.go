@@ -81,12 +81,19 @@
 // # How it works
 //
 // There is one file per flavor, after crossbeam-channel: array.go (bounded: a
-// ring of slots with sequence stamps, lock-free), list.go (unbounded: linked
-// blocks of slots, lock-free), zero.go (rendezvous: direct hand-off under a
-// lock) and timer.go. A goroutine that must wait spins briefly, then parks on
-// a waiter of its own (waiter.go) registered in the channel's wait queue
-// (queue.go); the peer that wakes it also completes its operation, as Go's
-// runtime does. A Selector registers one waiter on every case, and the first
-// case to fire claims it with a compare-and-swap. A parked goroutine uses no
-// CPU. Nothing reaches into the runtime with go:linkname.
+// ring of slots with sequence stamps, lock-free, stored relative to each
+// slot's index so that a zeroed buffer is the initial state), list.go
+// (unbounded: linked blocks of slots, lock-free), zero.go (rendezvous:
+// direct hand-off under a lock) and timer.go. Send and Recv call the flavor
+// directly; the rest dispatches through an interface (flavor.go).
+//
+// A goroutine that must wait tries once more and parks on a waiter of its
+// own (waiter.go), taken from a small per-channel cache and listed in the
+// channel's wait queue (queue.go) by an intrusive node, so blocking
+// allocates nothing; the peer that wakes it also completes its operation,
+// as Go's runtime does. A Selector registers one node per case on its one
+// waiter, and the first case to fire claims it with a compare-and-swap;
+// Ready registers the same nodes as observers, which are woken but never
+// served. A parked goroutine uses no CPU. Nothing reaches into the runtime
+// with go:linkname.
 package channel

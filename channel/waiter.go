@@ -112,9 +112,10 @@ func (w *waiter) unpark() { w.wake <- struct{}{} }
 // context ends, and returns the outcome. It consumes the wake token when a
 // peer claimed the waiter, so the waiter leaves clean.
 //
-// It does not spin first: the caller's backoff already did, and a waiter
-// that yields here lets a storm of yields through the global run queue
-// build up when many goroutines block at once (see backoff).
+// It does not spin or yield first: with few processors that only delays
+// the goroutine it waits for, and a waiter that yields lets a storm of
+// yields through the global run queue build up when many goroutines block
+// at once (see backoff).
 func (w *waiter) park(wt wait) uint32 {
 	if s := w.state.Load(); s != waiting { // claimed while registering
 		return w.settle(s)
