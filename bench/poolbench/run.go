@@ -93,7 +93,8 @@ func (c Config) entries() ([]entry, error) {
 	var all []entry
 	for _, w := range Workloads {
 		l := w.Load(c.Full)
-		e := entry{name: w.Name, what: fmt.Sprintf("%d %s", l.Tasks, w.What), tasks: l.Tasks}
+		e := entry{name: w.Name, tasks: l.Tasks,
+			what: fmt.Sprintf("%d tasks, %d workers, %d submitters: %s", l.Tasks, l.Workers, l.Submitters, w.What)}
 		for _, im := range Impls {
 			e.impls = append(e.impls, im.Name)
 			e.run = append(e.run, func() { im.Run(l) })
@@ -102,7 +103,8 @@ func (c Config) entries() ([]entry, error) {
 	}
 	n := W3Tasks(c.Full)
 	workers := runtime.GOMAXPROCS(0)
-	e := entry{name: "W3", what: fmt.Sprintf("%d tiny tasks, results read back in submission order, GOMAXPROCS workers", n), tasks: n}
+	e := entry{name: "W3", tasks: n,
+		what: fmt.Sprintf("%d tasks, %d workers, 1 submitter: tiny tasks, results read back in submission order", n, workers)}
 	for _, im := range OrderedImpls {
 		e.impls = append(e.impls, im.Name)
 		e.run = append(e.run, func() {

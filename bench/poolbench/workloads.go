@@ -40,7 +40,7 @@ func Square(i int) int { return i * i }
 var Workloads = []Workload{
 	{
 		Name: "W1",
-		What: "tasks sleeping 10 ms, 10k workers (1k by default), one submitter",
+		What: "each sleeps 10 ms (ants' benchmark shape)",
 		Load: func(full bool) Load {
 			if full {
 				return Load{Tasks: 200_000, Workers: 10_000, Submitters: 1, Task: Sleep}
@@ -50,7 +50,7 @@ var Workloads = []Workload{
 	},
 	{
 		Name: "W2/1x",
-		What: "tiny tasks, GOMAXPROCS workers, 1 submitter",
+		What: "tiny tasks, GOMAXPROCS workers",
 		Load: func(full bool) Load {
 			n := 200_000
 			if full {
@@ -61,7 +61,7 @@ var Workloads = []Workload{
 	},
 	{
 		Name: "W2/100x",
-		What: "tiny tasks, GOMAXPROCS workers, 100 submitters",
+		What: "tiny tasks, GOMAXPROCS workers",
 		Load: func(full bool) Load {
 			n := 200_000
 			if full {
