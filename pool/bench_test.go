@@ -2,8 +2,10 @@ package pool_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 
+	"github.com/baton-go/baton/channel"
 	"github.com/baton-go/baton/pool"
 )
 
@@ -86,4 +88,57 @@ func queueName(q int) string {
 		return "queue=workers"
 	}
 	return "queue=256"
+}
+
+// BenchmarkOverChannel puts the pool beside the bare channel it is built
+// on, and a native channel, in the same shape (one producer, two workers, a
+// queue of 1024, tiny tasks): what the pool adds over its channel, and what
+// the channel costs over Go's own.
+func BenchmarkOverChannel(b *testing.B) {
+	ctx := context.Background()
+	b.Run("pool", func(b *testing.B) {
+		p := pool.New(2, pool.WithQueue(1024))
+		for range b.N {
+			if err := p.Submit(ctx, tiny); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := p.Close(); err != nil {
+			b.Fatal(err)
+		}
+	})
+	b.Run("baton-channel", func(b *testing.B) {
+		tx, rx := channel.Bounded[func(context.Context) error](1024)
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Go(func() {
+				for fn := range rx.All() {
+					fn(ctx)
+				}
+			})
+		}
+		for range b.N {
+			if err := tx.SendContext(ctx, tiny); err != nil {
+				b.Fatal(err)
+			}
+		}
+		tx.Close()
+		wg.Wait()
+	})
+	b.Run("native-channel", func(b *testing.B) {
+		ch := make(chan func(context.Context) error, 1024)
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Go(func() {
+				for fn := range ch {
+					fn(ctx)
+				}
+			})
+		}
+		for range b.N {
+			ch <- tiny
+		}
+		close(ch)
+		wg.Wait()
+	})
 }

@@ -22,59 +22,64 @@ type job[R any] struct {
 // as the queue, the line of waiting submitters, the workers, and the
 // lifecycle. R is the result type of a Results; a Pool uses struct{}.
 type core[R any] struct {
-	tx  *channel.Sender[job[R]]
-	rx  *channel.Receiver[job[R]]
-	adm admission[R]
-	// seq numbers accepted tasks in queue order. Only the submitter that
-	// holds the admission role writes it, and the role passes with a
-	// happens-before edge, so it needs no lock of its own.
-	seq uint64
+	// The fields are grouped by who writes them, each group on cache lines
+	// of its own: workers read the first group on every task, and a line
+	// that a submitter writes on every submit would bounce between their
+	// cores if it held any of them.
 
+	// Set in New, then only read.
+	tx       *channel.Sender[job[R]]
+	rx       *channel.Receiver[job[R]]
 	ctx      context.Context // every task's; cancelled to abort
 	cancel   context.CancelCauseFunc
 	failFast bool
 	out      *window[R] // a Results' reorder window; nil for a Pool
-
-	// stopped is closed when intake stops, after stopErr is set.
-	stopped chan struct{}
-	stopErr atomic.Pointer[error]
-
-	// The parent context's watch, when WithContext gave one that can end.
-	stopWatch func() bool
-	watchDone chan struct{}
-	watchOnce sync.Once
-
 	// The low-water mark. A head that finds the queue full waits until the
 	// workers have drained it to low, then refills it without blocking: a
 	// producer faster than its workers is woken once per low tasks instead
 	// of once per task. 0 (a queue of 0 or 1) disables it.
 	low     int
-	_       [64]byte
-	lowWait atomic.Bool // a head waits on lowWake
-	_       [64]byte
 	lowWake chan struct{}
+	// stopped is closed when intake stops, after stopErr is set (once).
+	stopped chan struct{}
+	stopErr atomic.Pointer[error]
+	// The parent context's watch, when WithContext gave one that can end.
+	stopWatch func() bool
+	watchDone chan struct{}
+	_         [64]byte
 
+	// Written by submitters on every submit.
+	adm admission[R]
+	// seq numbers accepted tasks in queue order. Only the submitter that
+	// holds the admission role writes it, and the role passes with a
+	// happens-before edge, so it needs no lock of its own.
+	seq       uint64
 	submitted atomic.Int64
 	rejected  atomic.Int64
+	_         [64]byte
 
+	// Read by workers on every task, written rarely.
+	lowWait atomic.Bool // a head waits on lowWake
 	// Resize retires workers by count, not by name: it raises retire and
 	// cancels the context idle workers wait with, so each wakes, and the
 	// first ones to claim a retirement leave. Busy workers look at retire
 	// after each task. A worker thus costs no context of its own.
-	retire  atomic.Int64 // written under the life lock
-	idle    atomic.Pointer[idleCtx]
-	leaving int // workers that claimed a retirement and are on their way out
+	retire atomic.Int64 // written under the life lock
+	idle   atomic.Pointer[idleCtx]
+	_      [64]byte
 
-	life    sync.Mutex
-	all     []*worker // every live worker
-	target  int       // workers wanted: the last New or Resize
-	inside  int       // Close and Shutdown calls waiting from inside a task
-	changed chan struct{}
-	watched bool // someone waits on changed: replace it at the next exit
-	done    bool // every worker has exited after intake stopped
-	result  error
-	totals  counts // of the workers that exited
-	cause   error  // why tasks were cancelled, for the result; nil for fail fast
+	watchOnce sync.Once
+	life      sync.Mutex
+	leaving   int       // workers that claimed a retirement and are on their way out
+	all       []*worker // every live worker
+	target    int       // workers wanted: the last New or Resize
+	inside    int       // Close and Shutdown calls waiting from inside a task
+	changed   chan struct{}
+	watched   bool // someone waits on changed: replace it at the next exit
+	done      bool // every worker has exited after intake stopped
+	result    error
+	totals    counts // of the workers that exited
+	cause     error  // why tasks were cancelled, for the result; nil for fail fast
 
 	errMu sync.Mutex
 	errs  []error
