@@ -94,7 +94,7 @@ func (c Config) entries() ([]entry, error) {
 	for _, w := range Workloads {
 		l := w.Load(c.Full)
 		e := entry{name: w.Name, tasks: l.Tasks,
-			what: fmt.Sprintf("%d tasks, %d workers, %d submitters: %s", l.Tasks, l.Workers, l.Submitters, w.What)}
+			what: fmt.Sprintf("%d tasks, %d workers, %s: %s", l.Tasks, l.Workers, plural(l.Submitters, "submitter"), w.What)}
 		for _, im := range Impls {
 			e.impls = append(e.impls, im.Name)
 			e.run = append(e.run, func() { im.Run(l) })
@@ -294,4 +294,11 @@ func (r *Results) SuiteResults() *suite.Results {
 		s.Rows = append(s.Rows, sr)
 	}
 	return s
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }

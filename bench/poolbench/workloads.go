@@ -50,7 +50,7 @@ var Workloads = []Workload{
 	},
 	{
 		Name: "W2/1x",
-		What: "tiny tasks, GOMAXPROCS workers",
+		What: "tiny tasks, workers = GOMAXPROCS",
 		Load: func(full bool) Load {
 			n := 200_000
 			if full {
@@ -61,7 +61,7 @@ var Workloads = []Workload{
 	},
 	{
 		Name: "W2/100x",
-		What: "tiny tasks, GOMAXPROCS workers",
+		What: "tiny tasks, workers = GOMAXPROCS",
 		Load: func(full bool) Load {
 			n := 200_000
 			if full {
