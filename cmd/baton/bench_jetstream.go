@@ -69,8 +69,10 @@ func runBenchJetStream(ctx context.Context, args []string, stdout, stderr io.Wri
 		fmt.Fprintf(stderr, "baton bench jetstream: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
 	}
-	if err := cfg.Validate(); err != nil || *refills < 0 {
-		fmt.Fprintf(stderr, "baton bench jetstream: %v (and --refills must not be negative)\n", err)
+	// Zero means "the default" to jsbench; on the command line it is a
+	// mistake.
+	if cfg.Messages < 1 || cfg.Rounds < 1 || cfg.Producers < 1 || cfg.Workers < 1 || cfg.Window < 1 || cfg.Size < 1 || *refills < 0 {
+		fmt.Fprintf(stderr, "baton bench jetstream: -n, -rounds, -producers, -workers, -window and -size must be positive, -refills not negative\n")
 		return exitUsage
 	}
 	fmt.Fprintf(stdout, "baton bench jetstream: N = %d messages of %d B, %d producers (window %d), %d workers, %d rounds, file storage, GOMAXPROCS=%d, %d CPUs\n\n",
