@@ -37,12 +37,10 @@ type arrayChan[T any] struct {
 	// The wait queues are written only when goroutines block, but then
 	// often; their own lines keep that from evicting the fields above,
 	// which every operation reads.
-	_      cacheLinePad
-	sendq  waitQueue[T] // senders waiting for room, each with its value
-	_      cacheLinePad
-	recvq  waitQueue[T] // receivers waiting for a value
-	_      cacheLinePad
-	parked parkCache[T]
+	_     cacheLinePad
+	sendq waitQueue[T] // senders waiting for room, each with its value
+	_     cacheLinePad
+	recvq waitQueue[T] // receivers waiting for a value
 }
 
 type arraySlot[T any] struct {
@@ -175,7 +173,6 @@ func (c *arrayChan[T]) closeHandle(hnd *atomic.Bool) {
 
 func (c *arrayChan[T]) sendQueue() *waitQueue[T]   { return &c.sendq }
 func (c *arrayChan[T]) recvQueue() *waitQueue[T]   { return &c.recvq }
-func (c *arrayChan[T]) parkCache() *parkCache[T]   { return &c.parked }
 func (c *arrayChan[T]) readyToSend() bool          { return !c.full() || c.isDisconnected() }
 func (c *arrayChan[T]) readyToRecv() bool          { return c.len() > 0 || c.isDisconnected() }
 func (c *arrayChan[T]) isDisconnected() bool       { return c.tail.Load()&c.markBit != 0 }

@@ -72,7 +72,6 @@ type polled[T any] interface {
 	readyToRecv() bool // a value, or disconnected
 	sendQueue() *waitQueue[T]
 	recvQueue() *waitQueue[T]
-	parkCache() *parkCache[T]
 }
 
 // sendPolled sends v, parking until there is room, the channel
@@ -99,7 +98,8 @@ func sendPolled[T any](f polled[T], v T, wt wait, hnd *atomic.Bool) error {
 				return err
 			}
 		}
-		cache, q := f.parkCache(), f.sendQueue()
+		q := f.sendQueue()
+		cache := &q.cache
 		p := cache.get()
 		p.cell, p.node.op, p.node.hnd = v, opBase, hnd
 		q.register(&p.node)
@@ -146,7 +146,8 @@ func recvPolled[T any](f polled[T], wt wait, hnd *atomic.Bool) (T, error) {
 				return zero, err
 			}
 		}
-		cache, q := f.parkCache(), f.recvQueue()
+		q := f.recvQueue()
+		cache := &q.cache
 		p := cache.get()
 		p.node.op, p.node.hnd = opBase, hnd
 		q.register(&p.node)

@@ -24,9 +24,7 @@ type listChan[T any] struct {
 	tail listPosition[T]
 	_    cacheLinePad
 
-	recvq  waitQueue[T] // receivers waiting for a value; senders never wait
-	_      cacheLinePad
-	parked parkCache[T]
+	recvq waitQueue[T] // receivers waiting for a value; senders never wait
 }
 
 const (
@@ -180,7 +178,6 @@ func (c *listChan[T]) closeHandle(hnd *atomic.Bool) { c.recvq.closeHandle(hnd) }
 
 func (c *listChan[T]) sendQueue() *waitQueue[T] { return nil } // senders never wait
 func (c *listChan[T]) recvQueue() *waitQueue[T] { return &c.recvq }
-func (c *listChan[T]) parkCache() *parkCache[T] { return &c.parked }
 func (c *listChan[T]) readyToSend() bool        { return true }
 func (c *listChan[T]) readyToRecv() bool        { return !c.empty() || c.isDisconnected() }
 func (c *listChan[T]) isDisconnected() bool     { return c.tail.index.Load()&listMark != 0 }

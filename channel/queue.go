@@ -115,6 +115,11 @@ type waitQueue[T any] struct {
 	_        [cacheLineSize - 4]byte
 	mu       sync.Mutex
 	list     waitList[T]
+	// cache holds spare parked waiters for this queue's side only: with
+	// one sender and one receiver on two processors, each side's cache
+	// then stays in its own core's cache instead of bouncing between them.
+	_     cacheLinePad
+	cache parkCache[T]
 }
 
 // setNonEmpty records whether the queue has nodes. Callers hold mu.

@@ -275,7 +275,12 @@ func (s *Selector) Wait() int {
 }
 
 // Try completes a case that is ready now, runs its callback and returns its
-// index and true; it returns -1 and false when no case is ready.
+// index and true; it returns -1 and false when no case is ready. It is
+// linearizable: it reports none only if at one instant during the call no
+// case could proceed, so a case that stayed ready throughout is never
+// missed, however the others change meanwhile. It never blocks, but while
+// other goroutines keep completing operations on its channels it may look
+// again (see run).
 func (s *Selector) Try() (int, bool) {
 	i, err := s.run(wait{}, false)
 	return i, err == nil

@@ -19,7 +19,11 @@ type zeroChan[T any] struct {
 	receivers waitList[T] // each cell is where the value goes
 	gone      bool
 	observers int // listed nodes with a nil cell, in both lists
-	parked    parkCache[T]
+	// Spare parked waiters, one cache per side (see waitQueue.cache).
+	_          cacheLinePad
+	sendParked parkCache[T]
+	_          cacheLinePad
+	recvParked parkCache[T]
 	// ver counts registrations and the disconnection, the only events
 	// that can make a blocked operation able to proceed (see
 	// flavor.version). It is written under mu and read without it.
@@ -112,13 +116,13 @@ func (c *zeroChan[T]) send(v T, wt wait, hnd *atomic.Bool) error {
 		c.mu.Unlock()
 		return err
 	}
-	zw := c.parked.get()
+	zw := c.sendParked.get()
 	zw.cell, zw.node.op, zw.node.hnd = v, opBase, hnd
 	c.list(&c.senders, &zw.node, &c.receivers)
 	c.mu.Unlock()
 
 	outcome := c.wait(&c.senders, zw, wt)
-	c.parked.put(zw)
+	c.sendParked.put(zw)
 	return c.result(outcome, wt)
 }
 
@@ -135,14 +139,14 @@ func (c *zeroChan[T]) recv(wt wait, hnd *atomic.Bool) (T, error) {
 		c.mu.Unlock()
 		return zero, err
 	}
-	zw := c.parked.get()
+	zw := c.recvParked.get()
 	zw.node.op, zw.node.hnd = opBase, hnd
 	c.list(&c.receivers, &zw.node, &c.senders)
 	c.mu.Unlock()
 
 	outcome := c.wait(&c.receivers, zw, wt)
 	v := zw.cell
-	c.parked.put(zw)
+	c.recvParked.put(zw)
 	if err := c.result(outcome, wt); err != nil {
 		return zero, err
 	}
@@ -165,7 +169,7 @@ func (c *zeroChan[T]) sendWait(v T, hnd *atomic.Bool) error {
 		c.mu.Unlock()
 		return err
 	}
-	zw := c.parked.get()
+	zw := c.sendParked.get()
 	zw.cell, zw.node.op, zw.node.hnd = v, opBase, hnd
 	c.list(&c.senders, &zw.node, &c.receivers)
 	c.mu.Unlock()
@@ -176,7 +180,7 @@ func (c *zeroChan[T]) sendWait(v T, hnd *atomic.Bool) error {
 		c.unlist(&c.senders, &zw.node)
 		c.mu.Unlock()
 	}
-	c.parked.put(zw)
+	c.sendParked.put(zw)
 	return c.result(outcome, wait{})
 }
 
@@ -193,7 +197,7 @@ func (c *zeroChan[T]) recvWait(hnd *atomic.Bool) (T, error) {
 		var zero T
 		return zero, err
 	}
-	zw := c.parked.get()
+	zw := c.recvParked.get()
 	zw.node.op, zw.node.hnd = opBase, hnd
 	c.list(&c.receivers, &zw.node, &c.senders)
 	c.mu.Unlock()
@@ -205,7 +209,7 @@ func (c *zeroChan[T]) recvWait(hnd *atomic.Bool) (T, error) {
 		c.mu.Unlock()
 	}
 	v := zw.cell
-	c.parked.put(zw)
+	c.recvParked.put(zw)
 	if outcome != opBase {
 		var zero T
 		return zero, c.result(outcome, wait{})
