@@ -18,6 +18,7 @@ import (
 type Conn struct {
 	nc  *nats.Conn
 	js  jetstream.JetStream
+	pub jetstream.JetStream // sends: asynchronous publishing, each send waiting for its own answer
 	srv *Server // the embedded server Close stops, or nil
 	url string
 
@@ -138,7 +139,13 @@ func Connect(ctx context.Context, url string, opts ...ConnectOption) (*Conn, err
 		c.stopServer()
 		return nil, fmt.Errorf("jetstream: connect %s: %w", url, err)
 	}
-	c.nc, c.js = nc, js
+	pub, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(1<<16), jetstream.WithPublishAsyncTimeout(attemptTimeout))
+	if err != nil {
+		nc.Close()
+		c.stopServer()
+		return nil, fmt.Errorf("jetstream: connect %s: %w", url, err)
+	}
+	c.nc, c.js, c.pub = nc, js, pub
 	c.lost, c.cancelLost = context.WithCancel(context.Background())
 	userCB := nc.Opts.DisconnectedErrCB
 	nc.SetDisconnectErrHandler(func(nc *nats.Conn, err error) {

@@ -149,13 +149,12 @@ func (s *Sender[T]) send(ctx context.Context, v T, try, timeoutErr bool) error {
 			}
 			haveSlot = true
 		}
-		actx, cancel := context.WithTimeout(ctx, attemptTimeout)
-		stop := context.AfterFunc(s.ch.conn.connectionLost(), cancel)
-		ack, err := s.ch.conn.js.PublishMsg(actx, msg, jetstream.WithRetryAttempts(0))
-		stop()
-		cancel()
-		if err != nil && ctx.Err() == nil && errors.Is(err, context.Canceled) {
-			err = fmt.Errorf("%w: connection lost", nats.ErrTimeout) // the outcome is unknown: retry
+		ack, err := s.attempt(ctx, msg)
+		if err != nil && ctx.Err() != nil {
+			// The caller gave up while this attempt's answer was
+			// outstanding: the server may have stored it.
+			sh.win.release(false)
+			return fail(s.ctxErr(ctx, timeoutErr, true))
 		}
 		switch {
 		case err == nil:
@@ -213,6 +212,36 @@ func (s *Sender[T]) send(ctx context.Context, v T, try, timeoutErr bool) error {
 			}
 			return fail(s.ctxErr(ctx, timeoutErr, !uncertainSince.IsZero()))
 		}
+	}
+}
+
+// attempt publishes msg once and waits for the server's answer, for at
+// most attemptTimeout, and no longer than the connection lasts: it goes
+// through nats.go's asynchronous publisher, whose one reply subscription
+// serves every send in flight on the connection, so concurrent sends
+// pipeline without a request each. An attempt whose answer is lost returns
+// an error for which transient holds: its outcome is unknown.
+func (s *Sender[T]) attempt(ctx context.Context, msg *nats.Msg) (*jetstream.PubAck, error) {
+	conn := s.ch.conn
+	f, err := conn.pub.PublishMsgAsync(msg, jetstream.WithStallWait(attemptTimeout))
+	if err != nil {
+		if errors.Is(err, jetstream.ErrTooManyStalledMsgs) {
+			return nil, fmt.Errorf("%w: %w", nats.ErrTimeout, err)
+		}
+		return nil, err
+	}
+	select {
+	case ack := <-f.Ok():
+		return ack, nil
+	case err := <-f.Err():
+		if errors.Is(err, jetstream.ErrAsyncPublishTimeout) || errors.Is(err, nats.ErrDisconnected) {
+			return nil, fmt.Errorf("%w: %w", nats.ErrTimeout, err)
+		}
+		return nil, err
+	case <-conn.connectionLost().Done():
+		return nil, fmt.Errorf("%w: connection lost", nats.ErrTimeout)
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 }
 
