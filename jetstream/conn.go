@@ -19,7 +19,7 @@ type Conn struct {
 	nc  *nats.Conn
 	js  jetstream.JetStream
 	pub jetstream.JetStream // sends: asynchronous publishing, each send waiting for its own answer
-	srv *Server // the embedded server Close stops, or nil
+	srv *Server             // the embedded server Close stops, or nil
 	url string
 
 	// lost is cancelled when the connection drops and replaced by a fresh
