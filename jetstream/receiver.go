@@ -406,6 +406,18 @@ func (r *Receiver[T]) Close() {
 	case <-rs.cc.Closed():
 	case <-time.After(10 * time.Second):
 	}
+	// Hand the buffered deliveries back now, for other Receivers, rather
+	// than after AckWait.
+	for drained := false; !drained; {
+		select {
+		case d := <-rs.deliveries:
+			d.settled.Store(true)
+			_ = d.msg.Nak()
+			rs.tracked.Delete(d)
+		default:
+			drained = true
+		}
+	}
 	rs.keeper.Wait()
 	rs.errMu.Lock()
 	rs.errClosed = true

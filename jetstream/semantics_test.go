@@ -348,3 +348,42 @@ func TestAbandonedMessageIsNotDeadLettered(t *testing.T) {
 		t.Fatalf("stats %+v", st)
 	}
 }
+
+// Closing a Receiver hands back what it prefetched: another Receiver gets
+// those messages at once, not after AckWait (an hour here).
+func TestCloseHandsBackPrefetched(t *testing.T) {
+	conn := embedded(t)
+	ctx := testCtx(t)
+	opts := []jetstream.Option{jetstream.WithAckWait(time.Hour)}
+	tx, rx, err := jetstream.Bounded[int](ctx, conn, "handback", 100, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 50
+	for i := range n {
+		if err := tx.SendContext(ctx, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v, err := rx.RecvContext(ctx) // pulls a prefetch batch, takes one
+	if err != nil {
+		t.Fatal(err)
+	}
+	rx.Close()
+	_, rx2, err := jetstream.Bounded[int](ctx, conn, "handback", 100, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rx2.Close()
+	seen := map[int]bool{v: true}
+	for len(seen) < n {
+		w, err := rx2.RecvContext(ctx)
+		if err != nil {
+			t.Fatalf("after %d values: %v", len(seen), err)
+		}
+		if seen[w] {
+			t.Fatalf("value %d received twice", w)
+		}
+		seen[w] = true
+	}
+}
