@@ -389,8 +389,11 @@ func (s *Selector) run(wt wait, peek bool) (int, error) {
 		s.w.park(wt)
 		return -1, wt.reason()
 	}
+	// A wait with no time limit never reports failure, so it need not
+	// record versions.
+	track := !wt.unlimited()
 	for {
-		if i, ok := s.pass(peek); ok {
+		if i, ok := s.pass(peek, track); ok {
 			return i, nil
 		}
 		err := wt.expired()
@@ -436,9 +439,9 @@ func (s *Selector) run(wt wait, peek bool) (int, error) {
 }
 
 // pass tries every case once, in a fresh random order, recording each
-// case's version before its try, and completes the first that is ready
+// case's version before its try when track is set, and completes the first that is ready
 // (with peek, returns the first that is ready, performing nothing).
-func (s *Selector) pass(peek bool) (int, bool) {
+func (s *Selector) pass(peek, track bool) (int, bool) {
 	live, n := s.live, len(s.live)
 	for k := range n {
 		if j := k + rand.IntN(n-k); j != k {
@@ -446,7 +449,9 @@ func (s *Selector) pass(peek bool) (int, bool) {
 		}
 		i := live[k]
 		c := s.cases[i]
-		s.vers[i] = c.version()
+		if track {
+			s.vers[i] = c.version()
+		}
 		if peek {
 			if c.ready() {
 				return int(i), true
