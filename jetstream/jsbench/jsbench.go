@@ -30,7 +30,8 @@ type Config struct {
 	Replicas  int    // 1, or 3 for a three-server cluster [1]
 	Rounds    int    // rounds; each runs raw and baton, alternating which goes first [5]
 	Memory    bool   // memory storage instead of files
-	Only      string // "raw" or "baton" runs only that one; empty runs both
+	Only      string // "raw", "raw-id" or "baton" runs only that one; empty runs raw and baton
+	WithIDs   bool   // also run "raw-id": the raw client with a message ID on each publish, as baton sends, to show what deduplication costs
 }
 
 func (c Config) withDefaults() Config {
@@ -55,8 +56,8 @@ func (c Config) Validate() error {
 	switch {
 	case c.Messages < 1, c.Producers < 1, c.Workers < 1, c.Size < 1, c.Window < 1, c.Rounds < 1:
 		return fmt.Errorf("jsbench: messages, producers, workers, size, window and rounds must be positive")
-	case c.Only != "" && c.Only != "raw" && c.Only != "baton":
-		return fmt.Errorf("jsbench: Only must be raw, baton or empty, not %q", c.Only)
+	case c.Only != "" && c.Only != "raw" && c.Only != "raw-id" && c.Only != "baton":
+		return fmt.Errorf("jsbench: Only must be raw, raw-id, baton or empty, not %q", c.Only)
 	case c.Replicas != 1 && c.Replicas != 3:
 		return fmt.Errorf("jsbench: replicas must be 1 or 3, not %d", c.Replicas)
 	}
@@ -123,7 +124,7 @@ func (c *Cluster) Shutdown() {
 
 // Result is one measured run.
 type Result struct {
-	Impl    string // "raw" or "baton"
+	Impl    string // "raw", "raw-id" or "baton"
 	Round   int
 	Elapsed time.Duration
 	Rate    float64 // messages per second
@@ -141,6 +142,9 @@ func Run(ctx context.Context, url string, cfg Config, report func(Result)) ([]Re
 	var out []Result
 	for round := range cfg.Rounds {
 		impls := []string{"raw", "baton"}
+		if cfg.WithIDs {
+			impls = []string{"raw", "raw-id", "baton"}
+		}
 		if round%2 == 1 {
 			slices.Reverse(impls)
 		}
@@ -151,8 +155,8 @@ func Run(ctx context.Context, url string, cfg Config, report func(Result)) ([]Re
 			name := fmt.Sprintf("jsbench_%s_%d_%d", impl, round, time.Now().UnixNano()%1e6)
 			var d time.Duration
 			var err error
-			if impl == "raw" {
-				d, err = runRaw(ctx, url, cfg, name)
+			if impl != "baton" {
+				d, err = runRaw(ctx, url, cfg, name, impl == "raw-id")
 			} else {
 				d, err = runBaton(ctx, url, cfg, name)
 			}
@@ -319,8 +323,9 @@ func splitEven(n, parts int) []int {
 
 // runRaw does the same with nats.go alone, as its documentation shows:
 // PublishAsync with a window of Window pending acks per producer, pull
-// consumption with Consume, and a fire-and-forget Ack per message.
-func runRaw(ctx context.Context, url string, cfg Config, name string) (time.Duration, error) {
+// consumption with Consume, and a fire-and-forget Ack per message. With
+// ids, each publish carries a message ID, as baton's sends do.
+func runRaw(ctx context.Context, url string, cfg Config, name string, ids bool) (time.Duration, error) {
 	conns, err := connect(ctx, url, cfg.Producers+cfg.Workers+1)
 	if err != nil {
 		return 0, err
@@ -398,8 +403,13 @@ func runRaw(ctx context.Context, url string, cfg Config, name string) (time.Dura
 				return
 			}
 			var futures []natsjs.PubAckFuture
-			for range per[i] {
-				f, err := js.PublishAsync(subject, body, natsjs.WithStallWait(time.Minute))
+			prefix := fmt.Sprintf("%s-%d-", name, i)
+			for k := range per[i] {
+				opts := []natsjs.PublishOpt{natsjs.WithStallWait(time.Minute)}
+				if ids {
+					opts = append(opts, natsjs.WithMsgID(prefix+strconv.Itoa(k)))
+				}
+				f, err := js.PublishAsync(subject, body, opts...)
 				if err != nil {
 					errs <- err
 					return
