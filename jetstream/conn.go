@@ -36,8 +36,7 @@ type Conn struct {
 type ConnectOption func(*connectConfig)
 
 type connectConfig struct {
-	storeDir string
-	server   ServerConfig
+	server ServerConfig
 	nats     []nats.Option
 }
 
@@ -49,10 +48,17 @@ func WithStoreDir(dir string) ConnectOption {
 	return func(c *connectConfig) { c.server.StoreDir = dir }
 }
 
-// WithServer sets the whole configuration of the embedded server that
-// Connect starts for an empty URL (a fixed port, a payload limit, users).
+// WithServer sets the configuration of the embedded server that Connect
+// starts for an empty URL (a fixed port, a payload limit, users). An empty
+// StoreDir in cfg keeps the one WithStoreDir set, in whichever order they
+// come.
 func WithServer(cfg ServerConfig) ConnectOption {
-	return func(c *connectConfig) { c.server = cfg }
+	return func(c *connectConfig) {
+		if cfg.StoreDir == "" {
+			cfg.StoreDir = c.server.StoreDir
+		}
+		c.server = cfg
+	}
 }
 
 // WithNATSOptions passes options to nats.go's Connect unchanged: this is

@@ -47,7 +47,9 @@ const attemptTimeout = 5 * time.Second
 // it once. Sends from one goroutine are stored in the order they were made,
 // because each waits for its confirmation; concurrent sends from many
 // goroutines pipeline on the connection, within the adaptive window (see
-// WithWindow).
+// WithWindow). One goroutine sends one message per round trip, so a
+// producer that needs throughput sends from as many goroutines as the
+// window, sharing one Sender.
 //
 // A Sender is safe for use by many goroutines. Methods on a nil *Sender
 // panic.
