@@ -37,7 +37,7 @@ type ConnectOption func(*connectConfig)
 
 type connectConfig struct {
 	server ServerConfig
-	nats     []nats.Option
+	nats   []nats.Option
 }
 
 // WithStoreDir sets the store directory of the embedded server that Connect
