@@ -41,9 +41,8 @@ func writePipelinePlot(path string, r *pipebench.Results) error {
 			all = append(all, im.Name)
 		}
 	}
-	// Panels go two to a row when they fill the rows, else one per row: an
-	// empty cell would leave plot.Align an infinite width, on which the PNG
-	// rasterizer never ends.
+	// Panels go two to a row when they fill the rows, else one per row, so
+	// that plot.Align never sees an empty cell.
 	cols := panelCols
 	if len(panels)%cols != 0 {
 		cols = 1
@@ -131,5 +130,8 @@ func pipelinePanel(title string, rows []pipebench.RowResult, all []string) (*plo
 		p.Legend.Add(name, bars)
 	}
 	p.Y.Max *= 1.1 + 0.07*float64(len(impls))
+	// A panel of one group (W5) would otherwise get an empty x range, which
+	// plot.Align turns into an infinite width.
+	p.X.Min, p.X.Max = -0.5, float64(len(groups))-0.5
 	return p, nil
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/baton-go/baton/bench/pipebench"
 )
@@ -82,5 +83,36 @@ func TestBenchPipelineInterrupted(t *testing.T) {
 		"--plot", filepath.Join(t.TempDir(), "p.svg"))
 	if code != exitInterrupted || !strings.Contains(stderr, "interrupted") || !strings.Contains(stdout, "baton bench pipeline") {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+// Every panel layout, with a panel of a single group (W5), draws to PNG.
+// A degenerate x range once gave plot.Align an infinite width, and the PNG
+// rasterizer never finished; the timeout turns such a hang into a failure.
+func TestPipelinePlotAllRows(t *testing.T) {
+	res := &pipebench.Results{Rounds: 3}
+	for i, r := range pipebench.Rows(pipebench.Config{Items: 100}) {
+		rr := pipebench.RowResult{Row: r}
+		for k, im := range pipebench.For(r) {
+			base := float64(500*(i+1) + 300*k)
+			rr.Impls = append(rr.Impls, pipebench.Result{Impl: im.Name,
+				NsPerItem: []float64{base, 1.5 * base, 4 * base}, AllocsPerItem: []float64{0, 0, 0}})
+		}
+		res.Rows = append(res.Rows, rr)
+	}
+	dir := t.TempDir()
+	for _, n := range []int{1, 3, 6, 7, len(res.Rows)} {
+		part := *res
+		part.Rows = res.Rows[len(res.Rows)-n:] // always ending with W5
+		done := make(chan error, 1)
+		go func() { done <- writePipelinePlot(filepath.Join(dir, "p.png"), &part) }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(time.Minute):
+			t.Fatalf("drawing %d rows did not finish", n)
+		}
 	}
 }
