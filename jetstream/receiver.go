@@ -169,6 +169,12 @@ func isGone(err error) bool {
 // time it waits for a caller, then hands it to a receive. Blocking here is
 // how a busy process stops asking for more.
 func (rs *recvShared) arrive(m jetstream.Msg) {
+	select {
+	case <-rs.done:
+		_ = m.Nak() // closing: hand it to another Receiver now rather than after AckWait
+		return
+	default:
+	}
 	d := &delivery{msg: m, rs: rs, arrived: time.Now()}
 	d.lastSignal.Store(d.arrived.UnixNano())
 	rs.tracked.Store(d, struct{}{})
@@ -401,7 +407,9 @@ func (r *Receiver[T]) Close() {
 	if !started {
 		return
 	}
-	rs.cc.Stop()
+	// Drain, not Stop: Stop drops what nats.go has buffered, which would
+	// then wait out AckWait; Drain passes it to arrive, which hands it back.
+	rs.cc.Drain()
 	select {
 	case <-rs.cc.Closed():
 	case <-time.After(10 * time.Second):
