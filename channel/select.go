@@ -2,6 +2,7 @@ package channel
 
 import (
 	"context"
+	"math/bits"
 	"math/rand/v2"
 	"sync/atomic"
 	"time"
@@ -220,12 +221,24 @@ type Selector struct {
 	live []uint32
 	vers []uint64 // by index: the case's version when it was last tried
 	w    *waiter  // this selector's own, reused by every call
+	rng  uint64   // wyrand state for the shuffle, seeded by NewSelect
+}
+
+// randn returns a pseudo-random number in [0, n), as the runtime's
+// cheaprandn does for select: wyrand, then a multiply-shift into the
+// range. Its bias, below n/2^32, is far under what any test of fairness
+// could see, and it costs a few instructions where math/rand/v2 costs
+// dozens, once per case tried.
+func (s *Selector) randn(n int) int {
+	s.rng += 0xa0761d6478bd642f
+	hi, lo := bits.Mul64(s.rng, s.rng^0xe7037ed1a0b428db)
+	return int((uint64(uint32(hi^lo)) * uint64(n)) >> 32)
 }
 
 // NewSelect returns a Selector over cases; their indexes are their
 // positions in the list.
 func NewSelect(cases ...Case) *Selector {
-	s := &Selector{w: newWaiter()}
+	s := &Selector{w: newWaiter(), rng: rand.Uint64()}
 	for _, c := range cases {
 		s.Add(c)
 	}
@@ -444,7 +457,7 @@ func (s *Selector) run(wt wait, peek bool) (int, error) {
 func (s *Selector) pass(peek, track bool) (int, bool) {
 	live, n := s.live, len(s.live)
 	for k := range n {
-		if j := k + rand.IntN(n-k); j != k {
+		if j := k + s.randn(n-k); j != k {
 			live[k], live[j] = live[j], live[k]
 		}
 		i := live[k]
