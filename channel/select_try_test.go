@@ -31,6 +31,9 @@ func TestSelectTryLinearizable(t *testing.T) {
 		{"TryReady", func(s *channel.Selector) bool { _, ok := s.TryReady(); return ok }},
 	}
 	rounds := stScale(20000)
+	if raceEnabled {
+		rounds /= 4
+	}
 	for _, capacity := range []int{1, -1} {
 		for _, form := range forms {
 			name := form.name + "/bounded1"
