@@ -10,7 +10,12 @@ import (
 )
 
 // The benchmarks measure baton and native channels side by side in one run;
-// compare the pairs with benchstat or by eye. Each op is one message.
+// compare the pairs with benchstat or by eye. Each op is one message. On a
+// shared, loaded machine compare ratios within one run, not times across
+// runs; for a load-free view of the blocking path, count instructions per
+// message at GOMAXPROCS=1 with valgrind --tool=callgrind (the difference
+// of two -benchtime counts, with GODEBUG=asyncpreemptoff=1, since
+// preemption signals upset callgrind).
 
 type benchKind struct {
 	name   string
