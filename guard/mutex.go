@@ -68,6 +68,7 @@ func (m *Mutex[T]) With(fn func(v *T) error) error {
 	m.poison.settle()
 	if m.poison.err != nil {
 		m.mu.Unlock()
+		m.poison.settleAfter(&m.mu)
 		return ErrPoisoned
 	}
 	normal := false
@@ -77,6 +78,7 @@ func (m *Mutex[T]) With(fn func(v *T) error) error {
 		}
 		m.poison.settle()
 		m.mu.Unlock()
+		m.poison.settleAfter(&m.mu)
 	}()
 	err := fn(&m.v)
 	normal = true
@@ -92,10 +94,7 @@ func (m *Mutex[T]) With(fn func(v *T) error) error {
 // mutex after the call wins over it.
 func (m *Mutex[T]) ClearPoison() {
 	m.poison.requestClear()
-	if m.mu.TryLock() {
-		m.poison.settle()
-		m.mu.Unlock()
-	}
+	m.poison.settleAfter(&m.mu)
 }
 
 // IsPoisoned reports whether a panic poisoned the mutex and no ClearPoison
@@ -153,4 +152,5 @@ func (g *Guard[T]) Unlock() {
 	}
 	g.poison.settle()
 	g.mu.Unlock()
+	g.poison.settleAfter(&g.mu)
 }

@@ -53,6 +53,29 @@ func (p *poison) settle() {
 	}
 }
 
+// writeLocker is the write side of sync.Mutex and sync.RWMutex.
+type writeLocker interface {
+	TryLock() bool
+	Unlock()
+}
+
+// settleAfter runs right after every unlock, and in ClearPoison. It closes
+// the race between an unlock and a ClearPoison made without the lock: the
+// unlocker's settle can read pending before ClearPoison sets it, and
+// ClearPoison's TryLock can fail because the unlocker still holds the lock.
+// Each of the two sets or releases before it checks the other's step
+// (pending is stored before TryLock; the lock is released before pending is
+// loaded here), and Go's atomics are sequentially consistent, so at least
+// one of them sees the other and settles. If its TryLock fails, whoever
+// holds the lock took it after pending was set, and settles on its own
+// unlock. No clear is lost: once both calls return, the next Lock sees it.
+func (p *poison) settleAfter(l writeLocker) {
+	if p.pending.Load() && l.TryLock() {
+		p.settle()
+		l.Unlock()
+	}
+}
+
 // misuse panics for a guard used without holding its lock. A panic already
 // in flight (recovered by a deferred Unlock) is named in the message, so that
 // it is not lost behind ours.

@@ -83,6 +83,7 @@ func (m *RWMutex[T]) With(fn func(v *T) error) error {
 	m.poison.settle()
 	if m.poison.err != nil {
 		m.rw.Unlock()
+		m.poison.settleAfter(&m.rw)
 		return ErrPoisoned
 	}
 	normal := false
@@ -90,7 +91,9 @@ func (m *RWMutex[T]) With(fn func(v *T) error) error {
 		if !normal {
 			m.poison.set()
 		}
+		m.poison.settle()
 		m.rw.Unlock()
+		m.poison.settleAfter(&m.rw)
 	}()
 	err := fn(&m.v)
 	normal = true
@@ -107,7 +110,10 @@ func (m *RWMutex[T]) RWith(fn func(v *T) error) error {
 		panic("guard: nil function passed to RWith")
 	}
 	m.rw.RLock()
-	defer m.rw.RUnlock()
+	defer func() {
+		m.rw.RUnlock()
+		m.poison.settleAfter(&m.rw)
+	}()
 	if m.poison.flag.Load() {
 		return ErrPoisoned
 	}
@@ -120,10 +126,7 @@ func (m *RWMutex[T]) RWith(fn func(v *T) error) error {
 // held; IsPoisoned reports false at once.
 func (m *RWMutex[T]) ClearPoison() {
 	m.poison.requestClear()
-	if m.rw.TryLock() {
-		m.poison.settle()
-		m.rw.Unlock()
-	}
+	m.poison.settleAfter(&m.rw)
 }
 
 // IsPoisoned reports whether a panic under the write lock poisoned the mutex
@@ -167,6 +170,7 @@ func (w *WriteGuard[T]) Unlock() {
 	}
 	w.poison.settle()
 	w.rw.Unlock()
+	w.poison.settleAfter(&w.rw)
 }
 
 // Value returns a pointer to the protected value, valid until RUnlock. Read
@@ -189,6 +193,9 @@ func (r *ReadGuard[T]) RUnlock() {
 	}
 	r.m = nil
 	m.rw.RUnlock()
+	// A ClearPoison made while this reader held the lock could not take
+	// the write lock; the last reader out applies it.
+	m.poison.settleAfter(&m.rw)
 }
 
 // noCopy makes go vet's copylocks check report copies of the struct that

@@ -1,0 +1,111 @@
+package guard_test
+
+import (
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/baton-go/baton/guard"
+)
+
+// clearRaceTrials is how many times each race below is run. The window is
+// a few instructions wide: before the fix, 100000 tries hit it in the Mutex
+// and RWMutex Unlock races within a fraction of a second. The race
+// detector slows each try some fortyfold, so under it the count is cut
+// (raceEnabled, from race_on_test.go).
+var clearRaceTrials = map[bool]int{false: 100000, true: 3000}[raceEnabled]
+
+// poisonMutex poisons m through a panic inside With.
+func poisonMutex[T any](m interface{ With(func(*T) error) error }) {
+	defer func() { _ = recover() }()
+	_ = m.With(func(*T) error { panic("poison") })
+}
+
+// runPair runs a and b at once and returns when both have.
+func runPair(a, b func()) {
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	wg.Add(2)
+	go func() { defer wg.Done(); <-start; a() }()
+	go func() { defer wg.Done(); <-start; b() }()
+	close(start)
+	wg.Wait()
+}
+
+// A Mutex-level ClearPoison racing with the holder's Unlock must not be
+// lost: once both returned, IsPoisoned and the next Lock must agree that the
+// poison is gone.
+func TestMutexClearPoisonRacingUnlock(t *testing.T) {
+	for i := range clearRaceTrials {
+		m := guard.NewMutex(0)
+		poisonMutex[int](m)
+		g, err := m.Lock()
+		if !errors.Is(err, guard.ErrPoisoned) {
+			t.Fatalf("trial %d: Lock of a poisoned mutex: %v", i, err)
+		}
+		runPair(g.Unlock, m.ClearPoison)
+		if m.IsPoisoned() {
+			t.Fatalf("trial %d: IsPoisoned after ClearPoison", i)
+		}
+		g, err = m.Lock()
+		g.Unlock()
+		if err != nil {
+			t.Fatalf("trial %d: IsPoisoned reports false, yet Lock returns %v: the clear was lost", i, err)
+		}
+	}
+}
+
+// The same race through With: its unlock settles pending clears too.
+func TestMutexClearPoisonRacingWith(t *testing.T) {
+	for i := range clearRaceTrials / 4 {
+		m := guard.NewMutex(0)
+		poisonMutex[int](m)
+		// With finds the mutex poisoned and unlocks at once: that unlock
+		// must settle a clear made meanwhile too.
+		runPair(func() { _ = m.With(func(*int) error { return nil }) }, m.ClearPoison)
+		if m.IsPoisoned() {
+			t.Fatalf("trial %d: IsPoisoned after ClearPoison", i)
+		}
+		if err := m.With(func(*int) error { return nil }); err != nil {
+			t.Fatalf("trial %d: With after ClearPoison: %v", i, err)
+		}
+	}
+}
+
+// RWMutex: a clear racing with the writer's Unlock.
+func TestRWMutexClearPoisonRacingUnlock(t *testing.T) {
+	for i := range clearRaceTrials {
+		m := guard.NewRWMutex(0)
+		poisonMutex[int](m)
+		w, _ := m.Lock()
+		runPair(w.Unlock, m.ClearPoison)
+		if m.IsPoisoned() {
+			t.Fatalf("trial %d: IsPoisoned after ClearPoison", i)
+		}
+		w, err := m.Lock()
+		w.Unlock()
+		if err != nil {
+			t.Fatalf("trial %d: IsPoisoned reports false, yet Lock returns %v: the clear was lost", i, err)
+		}
+	}
+}
+
+// RWMutex: a clear made while readers hold the lock, racing with their
+// RUnlock. Readers cannot clear the poison themselves (that needs the write
+// lock), so the last one out must not strand the request.
+func TestRWMutexClearPoisonRacingRUnlock(t *testing.T) {
+	for i := range clearRaceTrials {
+		m := guard.NewRWMutex(0)
+		poisonMutex[int](m)
+		r, _ := m.RLock()
+		runPair(r.RUnlock, m.ClearPoison)
+		if m.IsPoisoned() {
+			t.Fatalf("trial %d: IsPoisoned after ClearPoison", i)
+		}
+		r, err := m.RLock()
+		r.RUnlock()
+		if err != nil {
+			t.Fatalf("trial %d: IsPoisoned reports false, yet RLock returns %v: the clear was lost", i, err)
+		}
+	}
+}
