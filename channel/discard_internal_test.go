@@ -54,13 +54,14 @@ func TestArrayDiscardLeavesItEmpty(t *testing.T) {
 }
 
 func TestHoldsPointers(t *testing.T) {
+	// Blank fields: only the types matter here.
 	type flat struct {
-		a int
-		b [3]float64
+		_ int
+		_ [3]float64
 	}
 	type deep struct {
-		a int
-		b [2]struct{ s string }
+		_ int
+		_ [2]struct{ s string }
 	}
 	for _, c := range []struct {
 		got, want bool

@@ -11,17 +11,16 @@ import (
 type Option func(*config)
 
 type config struct {
-	codec       Codec
-	replicas    int
-	memory      bool
-	duplicates  time.Duration
-	ackWait     time.Duration
-	maxDeliver  int
-	backoff     func(deliveries int) time.Duration
-	prefetch    int
-	window      int
-	maxAckPend  int
-	deadSubject string
+	codec      Codec
+	replicas   int
+	memory     bool
+	duplicates time.Duration
+	ackWait    time.Duration
+	maxDeliver int
+	backoff    func(deliveries int) time.Duration
+	prefetch   int
+	window     int
+	maxAckPend int
 }
 
 func defaults() config {
