@@ -184,14 +184,13 @@ func (a *acker) ack(d *delivery, dead bool) {
 func (a *acker) answer(m *nats.Msg) {
 	token := m.Subject[len(a.inbox)+1:]
 	a.mu.Lock()
-	p, ok := a.pending[token]
-	if ok {
+	defer a.mu.Unlock()
+	if p, ok := a.pending[token]; ok {
 		delete(a.pending, token)
-		a.drainedIfEmpty()
-	}
-	a.mu.Unlock()
-	if ok {
+		// Counted before drained is signalled: close waits on it, and
+		// Stats read after Close must include this acknowledgement.
 		a.done(p, true)
+		a.drainedIfEmpty()
 	}
 }
 
@@ -229,11 +228,11 @@ func (a *acker) retry(now time.Time) {
 		resend = append(resend, p)
 		tokens = append(tokens, token)
 	}
+	for _, p := range failed {
+		a.done(p, false) // before drained is signalled, as in answer
+	}
 	a.drainedIfEmpty()
 	a.mu.Unlock()
-	for _, p := range failed {
-		a.done(p, false)
-	}
 	for i, p := range resend {
 		_ = a.nc.PublishRequest(p.d.msg.Reply(), a.inbox+"."+tokens[i], ackBody)
 	}
