@@ -146,9 +146,7 @@ func (c *core[R]) release() {
 // filled up, or intake stopped.
 func (c *core[R]) sendNow(j job[R]) bool {
 	j.seq = c.seq
-	c.submitted.Add(1)
 	if c.tx.TrySend(j) != nil {
-		c.submitted.Add(-1)
 		return false
 	}
 	c.seq++

@@ -53,10 +53,9 @@ type core[R any] struct {
 	// seq numbers accepted tasks in queue order. Only the submitter that
 	// holds the admission role writes it, and the role passes with a
 	// happens-before edge, so it needs no lock of its own.
-	seq       uint64
-	submitted atomic.Int64
-	rejected  atomic.Int64
-	_         [64]byte
+	seq      uint64
+	rejected atomic.Int64
+	_        [64]byte
 
 	// Read by workers on every task, written rarely.
 	lowWait atomic.Bool // a head waits on lowWake
@@ -153,6 +152,7 @@ func (c *core[R]) tryRetire(w *worker) bool {
 // are the sums of the workers that exited.
 type counts struct {
 	succeeded, failed, panicked, cancelled int64
+	taken                                  int64 // tasks received from the queue
 }
 
 // stopIntake makes every later and every waiting submit fail with reason.
@@ -222,7 +222,6 @@ func (c *core[R]) submit(ctx context.Context, j job[R]) error {
 		}
 	}
 	j.seq = c.seq
-	c.submitted.Add(1) // before the send: a worker may finish the task at once
 	err = c.tx.SendContext(ctx, j)
 	if err == nil {
 		c.seq++
@@ -251,7 +250,6 @@ func (c *core[R]) trySubmit(j job[R]) error {
 		return ErrFull
 	}
 	j.seq = c.seq
-	c.submitted.Add(1)
 	err := c.tx.TrySend(j)
 	if err == nil {
 		c.seq++
@@ -299,7 +297,6 @@ func (c *core[R]) drained() {
 
 // reject accounts for a send that failed and says why.
 func (c *core[R]) reject(ctx context.Context, err error) error {
-	c.submitted.Add(-1)
 	c.rejected.Add(1)
 	switch {
 	case errors.Is(err, channel.ErrFull):
@@ -409,6 +406,7 @@ func (c *core[R]) exit(w *worker) {
 	c.totals.failed += w.failed.Load()
 	c.totals.panicked += w.panicked.Load()
 	c.totals.cancelled += w.cancelled.Load()
+	c.totals.taken += w.taken.Load()
 	if w.leaving {
 		c.leaving--
 	}
@@ -460,7 +458,16 @@ func (c *core[R]) joined(extra error) error {
 	return errors.Join(errs...)
 }
 
+// stats adds up the workers' tallies. Submitted is not counted by the
+// submitters: a task is accepted once it is in the queue, so it is the
+// tasks the workers took plus those still queued. That keeps a submitter
+// waiting for room out of it (it is Waiting), and after Close, with the
+// queue empty, it is exactly the sum of the outcomes. The queue is read
+// first and each worker's tally of tasks taken after its outcomes, so a
+// task in flight is counted twice rather than not at all, and Submitted is
+// never below the sum of the outcomes.
 func (c *core[R]) stats() Stats {
+	queued := c.rx.Len()
 	c.life.Lock()
 	t := c.totals
 	running := 0
@@ -469,6 +476,7 @@ func (c *core[R]) stats() Stats {
 		t.failed += w.failed.Load()
 		t.panicked += w.panicked.Load()
 		t.cancelled += w.cancelled.Load()
+		t.taken += w.taken.Load()
 		if w.running.Load() {
 			running++
 		}
@@ -481,9 +489,9 @@ func (c *core[R]) stats() Stats {
 	return Stats{
 		Workers:   workers,
 		Waiting:   c.adm.waiting(),
-		Queued:    c.rx.Len(),
+		Queued:    queued,
 		Running:   running,
-		Submitted: c.submitted.Load(),
+		Submitted: t.taken + int64(queued),
 		Succeeded: t.succeeded,
 		Failed:    t.failed,
 		Panicked:  t.panicked,

@@ -22,6 +22,7 @@ type worker struct {
 	failed    atomic.Int64
 	panicked  atomic.Int64
 	cancelled atomic.Int64
+	taken     atomic.Int64  // tasks received: one of the four above, or running
 	gid       atomic.Uint64 // its goroutine's id: lets Close see it is called from a task
 	cur       uint64        // the sequence number of the job in hand
 
@@ -75,6 +76,7 @@ func (c *core[R]) work(w *worker) {
 			finished = true
 			return
 		}
+		w.taken.Add(1)
 		c.drained()
 		c.handle(w, j)
 	}
