@@ -34,12 +34,6 @@ type core[R any] struct {
 	cancel   context.CancelCauseFunc
 	failFast bool
 	out      *window[R] // a Results' reorder window; nil for a Pool
-	// The low-water mark. A head that finds the queue full waits until the
-	// workers have drained it to low, then refills it without blocking: a
-	// producer faster than its workers is woken once per low tasks instead
-	// of once per task. 0 (a queue of 0 or 1) disables it.
-	low     int
-	lowWake chan struct{}
 	// stopped is closed when intake stops, after stopErr is set (once).
 	stopped chan struct{}
 	stopErr atomic.Pointer[error]
@@ -58,7 +52,7 @@ type core[R any] struct {
 	_        [64]byte
 
 	// Read by workers on every task, written rarely.
-	lowWait atomic.Bool // a head waits on lowWake
+	//
 	// Resize retires workers by count, not by name: it raises retire and
 	// cancels the context idle workers wait with, so each wakes, and the
 	// first ones to claim a retirement leave. Busy workers look at retire
@@ -96,11 +90,6 @@ func newCore[R any](workers int, cfg config, out *window[R]) *core[R] {
 		stopped:  make(chan struct{}),
 		changed:  make(chan struct{}),
 		target:   workers,
-		low:      cfg.queue / 2,
-		lowWake:  make(chan struct{}, 1),
-	}
-	if cfg.queue < 2 {
-		c.low = 0
 	}
 	c.ctx, c.cancel = context.WithCancelCause(cfg.ctx)
 	if cfg.ctx.Done() != nil {
@@ -211,16 +200,13 @@ func (c *core[R]) submit(ctx context.Context, j job[R]) error {
 		}
 		return gaveUp(ctx)
 	}
-	if c.low > 0 && c.tx.IsFull() {
-		if err := c.waitLow(ctx); err != nil {
-			c.release()
-			c.rejected.Add(1)
-			if err == errStopped {
-				return c.refused()
-			}
-			return gaveUp(ctx)
-		}
-	}
+	// The head waits in the channel's own send, which a worker wakes as
+	// soon as it has taken a task: Submit waits while the queue is full,
+	// and no longer. Waiting until the workers had drained the queue
+	// further, to a low-water mark, would save wake-ups, but it is not
+	// safe: the workers may all be busy with tasks that end only after this
+	// Submit returns, and then the queue never drains that far. Stopping
+	// intake closes tx, which wakes this send too.
 	j.seq = c.seq
 	err = c.tx.SendContext(ctx, j)
 	if err == nil {
@@ -259,40 +245,6 @@ func (c *core[R]) trySubmit(j job[R]) error {
 		return c.reject(nil, err)
 	}
 	return nil
-}
-
-// waitLow waits until the queue has drained to the low-water mark. Only the
-// head calls it, so one token channel is enough. The flag is raised before
-// the queue is looked at, and a worker lowers it after it took a task, so
-// one of the two always sees the other: no wake-up is lost.
-func (c *core[R]) waitLow(ctx context.Context) error {
-	c.lowWait.Store(true)
-	if c.rx.Len() <= c.low {
-		if !c.lowWait.CompareAndSwap(true, false) {
-			<-c.lowWake // a worker lowered it first and sent the token
-		}
-		return nil
-	}
-	var err error
-	select {
-	case <-c.lowWake:
-		return nil
-	case <-ctx.Done():
-		err = ctx.Err()
-	case <-c.stopped:
-		err = errStopped
-	}
-	if !c.lowWait.CompareAndSwap(true, false) {
-		<-c.lowWake
-	}
-	return err
-}
-
-// drained is called by a worker after it took a task from the queue.
-func (c *core[R]) drained() {
-	if c.lowWait.Load() && c.rx.Len() <= c.low && c.lowWait.CompareAndSwap(true, false) {
-		c.lowWake <- struct{}{}
-	}
 }
 
 // reject accounts for a send that failed and says why.

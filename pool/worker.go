@@ -77,7 +77,6 @@ func (c *core[R]) work(w *worker) {
 			return
 		}
 		w.taken.Add(1)
-		c.drained()
 		c.handle(w, j)
 	}
 }
