@@ -14,8 +14,10 @@ import (
 // Receiver is anything Serve can pull work from: a baton
 // *channel.Receiver[T], a JetStream receiver, or a type of your own.
 // RecvContext must wait for a value until ctx is done, return
-// channel.ErrDisconnected once no value will ever come, and be safe for
-// concurrent use by Serve's workers.
+// channel.ErrDisconnected once no value will ever come, and
+// channel.ErrClosed once the receiver itself was closed (a receive blocked
+// at that moment included), and be safe for concurrent use by Serve's
+// workers. Either ends Serve cleanly; any other error is a broken receiver.
 type Receiver[T any] interface {
 	RecvContext(ctx context.Context) (T, error)
 }
@@ -38,16 +40,27 @@ type AckReceiver[T any] interface {
 }
 
 // Serve runs workers goroutines that receive from rx and call fn with each
-// value, until rx disconnects or ctx ends; it is the seed's "multiple
-// consumers pull from one queue", and the same handler code serves a local
-// channel or a distributed one.
+// value, until rx disconnects, rx is closed or ctx ends: many consumers
+// pulling from one queue, with the same handler code for a local channel
+// or a distributed one.
 //
 // Serve waits for every handler to return, then returns every handler
 // error joined (a *task.PanicError for a panic, task.ErrGoexit for
 // runtime.Goexit: a failing handler never takes its worker down), plus
 // ctx's error if ctx ended, plus any other receive error, which stops
-// Serve. When rx disconnects, with no handler error, it returns nil. The
-// handlers' context is ctx, cancelled when Serve stops.
+// Serve and cancels the handlers' context. The handlers' context is ctx,
+// cancelled when Serve returns.
+//
+// The end of rx is a clean end, whichever side ends it: when rx
+// disconnects (channel.ErrDisconnected: every sender closed, and what was
+// buffered handled) or when rx is closed, by its owner or anyone
+// (channel.ErrClosed, even for a receive blocked at that moment), the
+// workers stop receiving, the handlers in flight finish with their context
+// intact, and Serve returns nil if no handler failed. Closing rx is thus a
+// way to stop Serve without cancelling the work in hand. Closing the last
+// Receiver of a baton channel drops the values still buffered, unserved;
+// to have them served, close the sending side instead, or close a clone of
+// the Receiver given to Serve, which leaves them to the other handles.
 //
 // Of the options, only WithFailFast applies: the first handler failure
 // stops the workers from receiving more, cancels the handlers' context,
@@ -128,7 +141,7 @@ func (s *server[T]) work(wg *sync.WaitGroup) {
 		}
 		if err != nil {
 			finished = true
-			if !errors.Is(err, channel.ErrDisconnected) && s.ctx.Err() == nil {
+			if !ended(err) && s.ctx.Err() == nil {
 				s.fail(fmt.Errorf("pool: Serve: receive: %w", err))
 				s.cancel(err) // a broken receiver stops every worker
 			}
@@ -145,6 +158,13 @@ func (s *server[T]) work(wg *sync.WaitGroup) {
 		}
 		s.settle(settle, err)
 	}
+}
+
+// ended reports whether a receive error is the clean end of the receiver:
+// disconnected, or closed. Closing the handle fails the receives blocked
+// through it with channel.ErrClosed, so every worker sees the end.
+func ended(err error) bool {
+	return errors.Is(err, channel.ErrDisconnected) || errors.Is(err, channel.ErrClosed)
 }
 
 // settle calls a message's settle function, if it has one. A panic in it is

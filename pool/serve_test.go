@@ -146,12 +146,128 @@ func TestServeFailFast(t *testing.T) {
 	}
 }
 
+// brokenRx hands out values from a native channel, then fails with err.
+type brokenRx struct {
+	fakeRx
+	err error
+}
+
+func (b brokenRx) RecvContext(ctx context.Context) (int, error) {
+	v, err := b.fakeRx.RecvContext(ctx)
+	if err == channel.ErrDisconnected {
+		err = b.err
+	}
+	return v, err
+}
+
+// A receive error other than the end of rx is a broken receiver: Serve
+// stops every worker, cancels the handlers in flight and reports it.
 func TestServeReceiveError(t *testing.T) {
-	_, rx := channel.Bounded[int](1)
-	rx.Close() // a closed handle fails every receive with ErrClosed
-	err := pool.Serve(hangCtx(t), rx, 2, handleInt)
-	if !errors.Is(err, channel.ErrClosed) {
-		t.Fatalf("Serve over a closed handle: %v", err)
+	broken := errors.New("broken")
+	rx := brokenRx{fakeRx: make(fakeRx, 1), err: broken}
+	rx.fakeRx <- 1
+	close(rx.fakeRx)
+	err := pool.Serve(hangCtx(t), rx, 2, func(ctx context.Context, v int) error {
+		<-ctx.Done() // only the broken receiver ends it
+		return nil
+	})
+	if !errors.Is(err, broken) || errors.Is(err, context.Canceled) {
+		t.Fatalf("Serve over a broken receiver: %v", err)
+	}
+}
+
+// Closing the Receiver that Serve serves ends it cleanly: the receives
+// blocked through it fail with channel.ErrClosed, no worker receives again,
+// the handler in flight finishes with its context intact, and Serve returns
+// nil. Over a rendezvous channel every value sent was handed to a worker,
+// so every one is handled exactly once.
+func TestServeEndsWhenReceiverClosed(t *testing.T) {
+	tx, rx := channel.Bounded[int](0)
+	defer tx.Close()
+	const n = 100
+	var seen [n + 1]atomic.Int32
+	g := newGate()
+	done := make(chan error)
+	go func() {
+		done <- pool.Serve(hangCtx(t), rx, 3, func(ctx context.Context, v int) error {
+			seen[v].Add(1)
+			if v == n {
+				if err := g.task(ctx); err != nil {
+					return fmt.Errorf("the handler in flight was cancelled: %w", err)
+				}
+			}
+			return nil
+		})
+	}()
+	for i := range n + 1 {
+		if err := tx.SendContext(hangCtx(t), i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eventually(t, "the last value is in hand", func() bool { return g.waiting.Load() == 1 })
+	rx.Close() // the other two workers are blocked receiving through rx
+	if err := tx.TrySend(-1); !errors.Is(err, channel.ErrDisconnected) {
+		t.Fatalf("send after the receiver closed: %v", err)
+	}
+	g.open()
+	if err := <-done; err != nil {
+		t.Fatalf("Serve after its receiver was closed: %v", err)
+	}
+	for i := range seen {
+		if c := seen[i].Load(); c != 1 {
+			t.Fatalf("value %d handled %d times", i, c)
+		}
+	}
+	// A receiver closed before Serve starts is at its end at once.
+	if err := pool.Serve(hangCtx(t), rx, 2, handleInt); err != nil {
+		t.Fatalf("Serve over a closed receiver: %v", err)
+	}
+}
+
+// Closing a clone that Serve serves stops Serve and leaves what is buffered
+// to the other handles: every value is handled by Serve or still received
+// through the original, exactly once.
+func TestServeOnClosedCloneLosesNothing(t *testing.T) {
+	tx, rx := channel.Bounded[int](16)
+	const n = 2000
+	var seen [n]atomic.Int32
+	clone := rx.Clone()
+	var handled atomic.Int32
+	done := make(chan error)
+	go func() {
+		done <- pool.Serve(hangCtx(t), clone, 3, func(ctx context.Context, v int) error {
+			seen[v].Add(1)
+			if handled.Add(1) == n/2 {
+				clone.Close()
+			}
+			return nil
+		})
+	}()
+	sent := make(chan error, 1)
+	go func() {
+		defer tx.Close()
+		for i := range n {
+			if err := tx.SendContext(hangCtx(t), i); err != nil {
+				sent <- err
+				return
+			}
+		}
+		sent <- nil
+	}()
+	if err := <-done; err != nil {
+		t.Fatalf("Serve after its clone was closed: %v", err)
+	}
+	for v, err := rx.Recv(); err == nil; v, err = rx.Recv() {
+		seen[v].Add(1)
+	}
+	if err := <-sent; err != nil {
+		t.Fatal(err)
+	}
+	rx.Close()
+	for i := range seen {
+		if c := seen[i].Load(); c != 1 {
+			t.Fatalf("value %d handled or received %d times", i, c)
+		}
 	}
 }
 
