@@ -242,7 +242,7 @@ func (c *core[R]) trySubmit(j job[R]) error {
 	}
 	c.release()
 	if err != nil {
-		return c.reject(nil, err)
+		return c.reject(context.Background(), err) // no context: TrySubmit never waits
 	}
 	return nil
 }
@@ -253,7 +253,7 @@ func (c *core[R]) reject(ctx context.Context, err error) error {
 	switch {
 	case errors.Is(err, channel.ErrFull):
 		return ErrFull
-	case ctx != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()):
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
 		return gaveUp(ctx)
 	}
 	if r := c.refused(); r != nil {

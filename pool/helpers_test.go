@@ -16,16 +16,6 @@ func hangCtx(t testing.TB) context.Context {
 	return ctx
 }
 
-// waitFor waits for ch to be closed, or fails after hangLimit.
-func waitFor(t testing.TB, ch <-chan struct{}, what string) {
-	t.Helper()
-	select {
-	case <-ch:
-	case <-time.After(hangLimit):
-		t.Fatalf("hang: %s", what)
-	}
-}
-
 // eventually polls cond until it holds; only a hang fails it.
 func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()

@@ -51,13 +51,13 @@ func newWindow[R any](size int, ordered bool) *window[R] {
 
 // exec runs a task once there is room for its result. It reports ran ==
 // false when the reader left before that.
-func (x *window[R]) exec(w *worker, ctx context.Context, j job[R]) (err error, panicked, ran bool) {
+func (x *window[R]) exec(w *worker, ctx context.Context, j job[R]) (panicked, ran bool, err error) {
 	if !x.reserve(w, j.seq) {
-		return nil, false, false
+		return false, false, nil
 	}
 	v, err, panicked := callGet(ctx, j.get)
 	x.put(j.seq, v, err)
-	return err, panicked, true
+	return panicked, true, err
 }
 
 // cancelled gives the reader the result of a task that never ran.

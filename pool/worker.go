@@ -125,7 +125,7 @@ func (c *core[R]) handle(w *worker, j job[R]) {
 		err, panicked = call(c.ctx, j.run)
 	} else {
 		var ran bool
-		if err, panicked, ran = c.out.exec(w, c.ctx, j); !ran {
+		if panicked, ran, err = c.out.exec(w, c.ctx, j); !ran {
 			w.running.Store(false)
 			w.cancelled.Add(1)
 			return
