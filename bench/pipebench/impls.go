@@ -25,12 +25,12 @@ import (
 // compares baton with the fastest streaming peer. Only, when set, limits an
 // implementation to the rows whose name starts with it.
 type Impl struct {
-	Name    string
-	Ordered bool // has an ordered form
-	Unorder bool // has an unordered form
-	Batch   bool
-	Only    string
-	Run     func(r Row) int
+	Name    string          // as the report prints it
+	Ordered bool            // has an ordered form
+	Unorder bool            // has an unordered form
+	Batch   bool            // not a pipeline: the whole input up front, or every result at the end
+	Only    string          // if set, the prefix of the names of the only rows it runs
+	Run     func(r Row) int // runs r once and returns the sum its sink saw
 }
 
 // Impls lists baton first, then the peers.

@@ -12,7 +12,7 @@ import (
 
 // Summary is the median and spread of one implementation on one row.
 type Summary struct {
-	Impl           string
+	Impl           string  // the implementation's name
 	Median, Lo, Hi float64 // ns per item
 	Allocs         float64 // median allocations per item
 	// Ratio is baton's median over this implementation's: below 1, baton

@@ -15,33 +15,33 @@ var ErrInterrupted = errors.New("pipebench: interrupted")
 
 // Result is every round of one implementation on one row.
 type Result struct {
-	Impl          string
-	NsPerItem     []float64 // one per round
-	AllocsPerItem []float64
+	Impl          string    // the implementation's name
+	NsPerItem     []float64 // wall time per item, one per round
+	AllocsPerItem []float64 // heap allocations per item, one per round
 }
 
 // RowResult is one row and its implementations, baton first.
 type RowResult struct {
-	Row   Row
-	Impls []Result
+	Row   Row      // what was measured
+	Impls []Result // in the order of For(Row)
 }
 
 // Results is a whole measurement.
 type Results struct {
-	Rounds     int
-	Items      int
-	GOMAXPROCS int
-	NumCPU     int
-	GoVersion  string
-	SpinPerUs  int
-	Rows       []RowResult
+	Rounds     int         // rounds completed: fewer than asked if interrupted
+	Items      int         // the largest row's number of items
+	GOMAXPROCS int         // runtime.GOMAXPROCS during the run
+	NumCPU     int         // runtime.NumCPU
+	GoVersion  string      // runtime.Version
+	SpinPerUs  int         // the spin's calibration: iterations per microsecond
+	Rows       []RowResult // in the order of the rows given to Measure
 }
 
 // Progress says what is about to be measured.
 type Progress struct {
-	Round, Rounds int
-	Row, Impl     string
-	Done, Total   int
+	Round, Rounds int    // the round, from 1, of how many
+	Row, Impl     string // the row's and the implementation's names
+	Done, Total   int    // measurements finished so far, of how many in all
 }
 
 // Filter keeps the rows whose name contains one of the comma-separated

@@ -5,9 +5,9 @@ import "fmt"
 // Work is what each item costs: Spin iterations for most items, Slow for
 // every SlowEvery-th item (0: none).
 type Work struct {
-	Spin      int
-	Slow      int
-	SlowEvery int
+	Spin      int // spin iterations of an ordinary item
+	Slow      int // spin iterations of a slow item
+	SlowEvery int // every SlowEvery-th item is slow; 0: none is
 }
 
 // Do is the map callback: it spins and returns v, so the sink's sum checks
@@ -26,10 +26,10 @@ func (w Work) Do(v int) int {
 // Row is one measured configuration: a workload, its size and its shape.
 type Row struct {
 	Name    string // W4/noop/n=4/unordered
-	Items   int
-	Workers int
-	Ordered bool
-	Work    Work
+	Items   int    // how many items flow through
+	Workers int    // the Map's workers
+	Ordered bool   // the output keeps the input's order
+	Work    Work   // what each item costs
 }
 
 // Config sizes the workloads.

@@ -19,15 +19,17 @@ import (
 // submitted by Submitters goroutines (Tasks/Submitters each), on a pool of
 // Workers.
 type Load struct {
-	Tasks, Workers, Submitters int
-	Task                       func()
+	Tasks      int    // tasks in all, a multiple of Submitters
+	Workers    int    // the pool's size
+	Submitters int    // goroutines submitting, Tasks/Submitters tasks each
+	Task       func() // what every task does
 }
 
 // Impl is a pool under test. Run executes every task of l exactly once and
 // returns when all have finished and the pool's goroutines are gone.
 type Impl struct {
-	Name string
-	Run  func(l Load)
+	Name string       // as the report prints it
+	Run  func(l Load) // runs every task of l, and returns when all have finished
 }
 
 // Impls lists baton first, then the peers.
@@ -193,8 +195,8 @@ func runGoroutines(l Load) {
 // Ordered is a result pool under test: Run computes f(i) for i in [0, n)
 // on workers goroutines and passes every result to take in order of i.
 type Ordered struct {
-	Name string
-	Run  func(n, workers int, f func(int) int, take func(int))
+	Name string                                                // as the report prints it
+	Run  func(n, workers int, f func(int) int, take func(int)) // computes f(i) for i in [0, n), passing each to take in order of i
 }
 
 // OrderedImpls lists baton's Results, then pond's result group and conc's

@@ -33,31 +33,29 @@ type Config struct {
 
 // Row is one workload's measurements.
 type Row struct {
-	Name  string
-	What  string
-	Tasks int
-	Impls []ImplRounds
+	Name  string       // the workload's: W1, W2/1x, W2/100x or W3
+	What  string       // its heading: tasks, workers, submitters and what the tasks do
+	Tasks int          // tasks per run, to turn a run's totals into per-task figures
+	Impls []ImplRounds // in the order of Impls, or of OrderedImpls for W3
 }
 
 // ImplRounds is one implementation's rounds of one workload.
 type ImplRounds struct {
-	Name string
-	// NS, Bytes and Mallocs hold each round's wall time, bytes allocated
-	// and heap allocations, for all of the row's tasks.
-	NS      []int64
-	Bytes   []uint64
-	Mallocs []uint64
+	Name    string   // the implementation's
+	NS      []int64  // wall time in nanoseconds for all of the row's tasks, one per round
+	Bytes   []uint64 // bytes allocated for all of the row's tasks, one per round
+	Mallocs []uint64 // heap allocations for all of the row's tasks, one per round
 }
 
 // Summary condenses one implementation's rounds, per task.
 type Summary struct {
-	Name                string
+	Name                string  // the implementation's
 	Median, Min, Max    float64 // ns per task
 	BytesPerTask        float64 // median over rounds
 	AllocsPerTask       float64 // median over rounds
 	Ratio               float64 // Median over baton's
-	Rounds              int
-	FastestPeer, IsPeer bool // FastestPeer: the fastest pool other than baton
+	Rounds              int     // rounds measured: fewer than asked, even 0, if interrupted
+	FastestPeer, IsPeer bool    // FastestPeer: the fastest pool other than baton and Floor; IsPeer: not baton
 }
 
 // Floor names the implementation that is no pool at all: a goroutine per
@@ -67,16 +65,16 @@ const Floor = "goroutines"
 
 // Results is a whole run.
 type Results struct {
-	Started             time.Time
-	GoVersion           string
-	GOOS, GOARCH        string
-	NumCPU, GOMAXPROCS  int
-	Rounds              int
-	Full                bool
-	Interrupted         bool
-	Rows                []Row
+	Started             time.Time     // when Run began, in UTC
+	GoVersion           string        // runtime.Version
+	GOOS, GOARCH        string        // runtime's
+	NumCPU, GOMAXPROCS  int           // runtime.NumCPU and runtime.GOMAXPROCS during the run
+	Rounds              int           // Config.Rounds
+	Full                bool          // Config.Full
+	Interrupted         bool          // ctx ended before every round was measured
+	Rows                []Row         // one per workload measured
 	IdleCPU, BlockedCPU time.Duration // CPU used by the process during Idle
-	Idle                time.Duration
+	Idle                time.Duration // Config.Idle: the window of the CPU checks; 0 if skipped
 }
 
 // ErrInterrupted is returned, with what was measured, when ctx ended.

@@ -9,9 +9,9 @@ import (
 // Workload is a named Load, at the size `baton bench pool` uses by default
 // and at the issue's full size.
 type Workload struct {
-	Name string
-	What string
-	Load func(full bool) Load
+	Name string               // W1, W2/1x or W2/100x
+	What string               // what its tasks do, for the report's heading
+	Load func(full bool) Load // its size by default, or at the issue's full size
 }
 
 // Sleep is W1's task: ants' benchmark sleeps 10 ms.
