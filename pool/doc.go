@@ -1,6 +1,6 @@
 // Package pool runs tasks on a fixed set of workers that pull from one
-// bounded queue: the seed's worker pool, where a producer that outruns the
-// workers waits instead of filling memory.
+// bounded queue, so a producer that outruns the workers waits instead of
+// filling memory.
 //
 //	p := pool.New(8, pool.WithQueue(64))
 //	for _, job := range jobs {
@@ -40,9 +40,9 @@
 //
 // Serve runs n workers over anything with a RecvContext method — a baton
 // channel's Receiver, a JetStream receiver — until it disconnects or the
-// context ends: the seed's "multiple consumers pull from one queue". A
-// receiver that also implements AckReceiver has each message settled after
-// its handler ran.
+// context ends: many consumers pulling from one queue. Closing the
+// receiver ends Serve cleanly too. A receiver that also implements
+// AckReceiver has each message settled after its handler ran.
 //
 // # Misuse
 //

@@ -8,9 +8,9 @@ import (
 )
 
 // Results is a pool whose tasks return values, read back with All in
-// submission order (or, with Unordered, in completion order). It is the
-// fan-out/fan-in of the seed: many workers, one reader, and memory bounded
-// by the reorder window however the task durations vary.
+// submission order (or, with Unordered, in completion order): a fan-out
+// and fan-in with many workers, one reader, and memory bounded by the
+// reorder window however the task durations vary.
 //
 // Submit, TrySubmit, Resize, Stats and Close are safe for concurrent use;
 // All is meant for one reader at a time.
