@@ -162,7 +162,9 @@ func TestPerProducerOrder(t *testing.T) {
 	}
 	defer rx.Close()
 	const n = 500
+	sent := make(chan struct{})
 	go func() {
+		defer close(sent)
 		for i := range n {
 			if err := tx.SendContext(ctx, i); err != nil {
 				t.Error(err)
@@ -176,6 +178,9 @@ func TestPerProducerOrder(t *testing.T) {
 			t.Fatalf("RecvContext = %d, %v; want %d", v, err, want)
 		}
 	}
+	// The last SendContext can return after its value was received: wait
+	// for it, so the test's context is not cancelled under it.
+	<-sent
 }
 
 // A failed message comes back, counted as a redelivery, and goes to the
