@@ -1,5 +1,5 @@
 // Package pipeline builds typed pipelines out of stages joined by bounded
-// baton channels: the seed's pipeline (each stage processes a value and
+// baton channels: the classic pipeline (each stage processes a value and
 // forwards it) and its fan-out/fan-in (one sender, many workers, one
 // aggregator), with back-pressure, errors that name their stage, and no
 // goroutine left behind.
