@@ -72,40 +72,39 @@ func TestMutexClearPoisonRacingWith(t *testing.T) {
 	}
 }
 
-// RWMutex: a clear racing with the writer's Unlock.
-func TestRWMutexClearPoisonRacingUnlock(t *testing.T) {
-	for i := range clearRaceTrials {
-		m := guard.NewRWMutex(0)
-		poisonMutex[int](m)
-		w, _ := m.Lock()
-		runPair(w.Unlock, m.ClearPoison)
-		if m.IsPoisoned() {
-			t.Fatalf("trial %d: IsPoisoned after ClearPoison", i)
-		}
-		w, err := m.Lock()
-		w.Unlock()
-		if err != nil {
-			t.Fatalf("trial %d: IsPoisoned reports false, yet Lock returns %v: the clear was lost", i, err)
-		}
-	}
-}
-
-// RWMutex: a clear made while readers hold the lock, racing with their
-// RUnlock. Readers cannot clear the poison themselves (that needs the write
+// RWMutex: a clear racing with the writer's Unlock, or with the RUnlock of
+// a reader. Readers cannot clear the poison themselves (that needs the write
 // lock), so the last one out must not strand the request.
-func TestRWMutexClearPoisonRacingRUnlock(t *testing.T) {
-	for i := range clearRaceTrials {
-		m := guard.NewRWMutex(0)
-		poisonMutex[int](m)
-		r, _ := m.RLock()
-		runPair(r.RUnlock, m.ClearPoison)
-		if m.IsPoisoned() {
-			t.Fatalf("trial %d: IsPoisoned after ClearPoison", i)
-		}
-		r, err := m.RLock()
-		r.RUnlock()
-		if err != nil {
-			t.Fatalf("trial %d: IsPoisoned reports false, yet RLock returns %v: the clear was lost", i, err)
-		}
+func TestRWMutexClearPoisonRacingUnlock(t *testing.T) {
+	for _, side := range []struct {
+		name string
+		// hold locks m and returns its unlock and the lock's error.
+		hold func(m *guard.RWMutex[int]) (unlock func(), err error)
+	}{
+		{"Unlock", func(m *guard.RWMutex[int]) (func(), error) {
+			w, err := m.Lock()
+			return w.Unlock, err
+		}},
+		{"RUnlock", func(m *guard.RWMutex[int]) (func(), error) {
+			r, err := m.RLock()
+			return r.RUnlock, err
+		}},
+	} {
+		t.Run(side.name, func(t *testing.T) {
+			for i := range clearRaceTrials {
+				m := guard.NewRWMutex(0)
+				poisonMutex[int](m)
+				unlock, _ := side.hold(m)
+				runPair(unlock, m.ClearPoison)
+				if m.IsPoisoned() {
+					t.Fatalf("trial %d: IsPoisoned after ClearPoison", i)
+				}
+				unlock, err := side.hold(m)
+				unlock()
+				if err != nil {
+					t.Fatalf("trial %d: IsPoisoned reports false, yet the next lock returns %v: the clear was lost", i, err)
+				}
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package guard
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 )
 
@@ -71,6 +72,21 @@ type writeLocker interface {
 // unlock. No clear is lost: once both calls return, the next Lock sees it.
 func (p *poison) settleAfter(l writeLocker) {
 	if p.pending.Load() && l.TryLock() {
+		p.settle()
+		l.Unlock()
+	}
+}
+
+// settleAfterWait is settleAfter for an RWMutex's unlocks. There TryLock
+// can fail without anyone holding the lock: sync.RWMutex.TryLock briefly
+// holds an inner mutex, so a ClearPoison's TryLock (failing on a reader)
+// and that reader's TryLock after its RUnlock can each make the other
+// fail, and the clear is lost. An unlocker holds nothing any more, so it
+// can wait for the write lock instead; it does so only while a clear is
+// pending.
+func (p *poison) settleAfterWait(l sync.Locker) {
+	if p.pending.Load() {
+		l.Lock()
 		p.settle()
 		l.Unlock()
 	}

@@ -83,7 +83,7 @@ func (m *RWMutex[T]) With(fn func(v *T) error) error {
 	m.poison.settle()
 	if m.poison.err != nil {
 		m.rw.Unlock()
-		m.poison.settleAfter(&m.rw)
+		m.poison.settleAfterWait(&m.rw)
 		return ErrPoisoned
 	}
 	normal := false
@@ -93,7 +93,7 @@ func (m *RWMutex[T]) With(fn func(v *T) error) error {
 		}
 		m.poison.settle()
 		m.rw.Unlock()
-		m.poison.settleAfter(&m.rw)
+		m.poison.settleAfterWait(&m.rw)
 	}()
 	err := fn(&m.v)
 	normal = true
@@ -112,7 +112,7 @@ func (m *RWMutex[T]) RWith(fn func(v *T) error) error {
 	m.rw.RLock()
 	defer func() {
 		m.rw.RUnlock()
-		m.poison.settleAfter(&m.rw)
+		m.poison.settleAfterWait(&m.rw)
 	}()
 	if m.poison.flag.Load() {
 		return ErrPoisoned
@@ -170,7 +170,7 @@ func (w *WriteGuard[T]) Unlock() {
 	}
 	w.poison.settle()
 	w.rw.Unlock()
-	w.poison.settleAfter(&w.rw)
+	w.poison.settleAfterWait(&w.rw)
 }
 
 // Value returns a pointer to the protected value, valid until RUnlock. Read
@@ -195,7 +195,7 @@ func (r *ReadGuard[T]) RUnlock() {
 	m.rw.RUnlock()
 	// A ClearPoison made while this reader held the lock could not take
 	// the write lock; the last reader out applies it.
-	m.poison.settleAfter(&m.rw)
+	m.poison.settleAfterWait(&m.rw)
 }
 
 // noCopy makes go vet's copylocks check report copies of the struct that
