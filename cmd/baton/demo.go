@@ -87,6 +87,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	rest := fs.Args()
+	if len(rest) > 0 && moreDemos[rest[0]] != nil { // demo_pipeline.go
+		return moreDemos[rest[0]](ctx, rest[1:], stdout, stderr)
+	}
 	if len(rest) == 0 || rest[0] != "distributed" {
 		fmt.Fprintf(stderr, "baton demo: the one demo is `baton demo distributed`\n")
 		return exitUsage
