@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/baton-go/baton/channel"
 )
@@ -14,6 +15,7 @@ import (
 // task (get), with its place in submission order.
 type job[R any] struct {
 	seq uint64
+	at  int64 // when it was accepted (see now), if an observer was attached
 	run func(context.Context) error
 	get func(context.Context) (R, error)
 }
@@ -59,11 +61,13 @@ type core[R any] struct {
 	// after each task. A worker thus costs no context of its own.
 	retire atomic.Int64 // written under the life lock
 	idle   atomic.Pointer[idleCtx]
+	obs    atomic.Pointer[observer]
 	_      [64]byte
 
 	watchOnce sync.Once
 	life      sync.Mutex
 	leaving   int       // workers that claimed a retirement and are on their way out
+	numbers   int       // workers numbered so far
 	all       []*worker // every live worker
 	target    int       // workers wanted: the last New or Resize
 	inside    int       // Close and Shutdown calls waiting from inside a task
@@ -189,6 +193,9 @@ func (c *core[R]) submit(ctx context.Context, j job[R]) error {
 		c.rejected.Add(1)
 		return err
 	}
+	if c.obs.Load() != nil {
+		j.at = now()
+	}
 	served, err := c.acquire(ctx, j)
 	if served {
 		return nil
@@ -234,6 +241,9 @@ func (c *core[R]) trySubmit(j job[R]) error {
 		c.release()
 		c.rejected.Add(1)
 		return ErrFull
+	}
+	if c.obs.Load() != nil {
+		j.at = now()
 	}
 	j.seq = c.seq
 	err := c.tx.TrySend(j)
@@ -450,4 +460,30 @@ func (c *core[R]) stats() Stats {
 		Cancelled: t.cancelled,
 		Rejected:  c.rejected.Load(),
 	}
+}
+
+func (c *core[R]) observe(name string, o TaskObserver) {
+	if o == nil {
+		c.obs.Store(nil)
+		return
+	}
+	c.obs.Store(&observer{name: name, o: o})
+}
+
+func (c *core[R]) running() []RunningTask {
+	if c.obs.Load() == nil {
+		return nil
+	}
+	var out []RunningTask
+	c.life.Lock()
+	for _, w := range c.all {
+		w.obsMu.Lock()
+		if w.obsOn {
+			out = append(out, RunningTask{Seq: w.obsSeq, Worker: w.num, Started: epoch.Add(time.Duration(w.obsStart))})
+		}
+		w.obsMu.Unlock()
+	}
+	c.life.Unlock()
+	sortRunning(out)
+	return out
 }

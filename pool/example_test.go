@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/baton-go/baton/channel"
 	"github.com/baton-go/baton/pool"
@@ -110,4 +111,39 @@ func ExamplePool_Stats() {
 	// running 2, queued 3, waiting 1
 	// <nil>
 	// succeeded 6 of 6
+}
+
+// countTasks is a TaskObserver that counts the tasks a pool ran.
+type countTasks struct{ n atomic.Int64 }
+
+func (c *countTasks) TaskDone(waited, ran time.Duration) { c.n.Add(1) }
+
+// An observer sees every task's waiting and running time, and while one is
+// attached, Running lists the tasks in hand and profiles carry the labels
+// "baton.pool" and "baton.worker".
+func ExamplePool_Observe() {
+	ctx := context.Background()
+	p := pool.New(2)
+	var seen countTasks
+	p.Observe("thumbnails", &seen)
+	release := make(chan struct{})
+	started := make(chan struct{})
+	p.Submit(ctx, func(ctx context.Context) error {
+		close(started)
+		<-release
+		return nil
+	})
+	<-started
+	for _, t := range p.Running() {
+		fmt.Println("running: task", t.Seq)
+	}
+	close(release)
+	for range 9 {
+		p.Submit(ctx, func(ctx context.Context) error { return nil })
+	}
+	p.Close()
+	fmt.Println("observed:", seen.n.Load())
+	// Output:
+	// running: task 0
+	// observed: 10
 }

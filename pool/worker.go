@@ -6,8 +6,10 @@ import (
 	"errors"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/baton-go/baton/task"
 )
@@ -29,6 +31,13 @@ type worker struct {
 	idx     int           // in the core's all, under its life lock
 	leaving bool          // it claimed a retirement; under the life lock
 	wake    chan struct{} // a Results' worker waits here for room in the window
+	num     int           // its number, for pprof labels and Running
+
+	labelled *observer // the observer whose labels the goroutine carries
+	obsMu    sync.Mutex
+	obsOn    bool // running an observed task
+	obsSeq   uint64
+	obsStart int64
 }
 
 // startLocked starts n workers, allocated together. Callers hold the life
@@ -41,6 +50,8 @@ func (c *core[R]) startLocked(n int) {
 			w.wake = make(chan struct{}, 1)
 		}
 		w.idx = len(c.all)
+		w.num = c.numbers
+		c.numbers++
 		c.all = append(c.all, w)
 		go c.work(w)
 	}
@@ -62,6 +73,9 @@ func (c *core[R]) work(w *worker) {
 			return
 		}
 		w.running.Store(false)
+		w.obsMu.Lock()
+		w.obsOn = false
+		w.obsMu.Unlock()
 		w.failed.Add(1)
 		if c.out != nil {
 			var zero R
@@ -119,6 +133,11 @@ func (c *core[R]) handle(w *worker, j job[R]) {
 		return
 	}
 	w.running.Store(true)
+	ob := c.obs.Load()
+	var start int64
+	if ob != nil || w.labelled != nil {
+		start = observeStart(w, ob, j)
+	}
 	var err error
 	var panicked bool
 	if j.run != nil {
@@ -130,6 +149,9 @@ func (c *core[R]) handle(w *worker, j job[R]) {
 			w.cancelled.Add(1)
 			return
 		}
+	}
+	if ob != nil {
+		w.observeEnd(ob, j.at, start)
 	}
 	w.running.Store(false)
 	switch {
@@ -192,4 +214,38 @@ func goid() uint64 {
 		id = id*10 + uint64(d-'0')
 	}
 	return id // 0, never a goroutine's id, if the format ever changes
+}
+
+// observeStart labels the goroutine for ob (or removes the labels of the
+// observer that was detached) and records the task as running.
+func observeStart[R any](w *worker, ob *observer, j job[R]) int64 {
+	if ob != w.labelled {
+		if ob == nil {
+			pprof.SetGoroutineLabels(context.Background())
+		} else {
+			pprof.SetGoroutineLabels(ob.labelsFor(w.num))
+		}
+		w.labelled = ob
+	}
+	if ob == nil {
+		return 0
+	}
+	start := now()
+	w.obsMu.Lock()
+	w.obsOn, w.obsSeq, w.obsStart = true, j.seq, start
+	w.obsMu.Unlock()
+	return start
+}
+
+// observeEnd reports the task that started at start to ob.
+func (w *worker) observeEnd(ob *observer, at, start int64) {
+	end := now()
+	w.obsMu.Lock()
+	w.obsOn = false
+	w.obsMu.Unlock()
+	waited := time.Duration(0)
+	if at != 0 && start > at {
+		waited = time.Duration(start - at)
+	}
+	ob.o.TaskDone(waited, time.Duration(end-start))
 }
