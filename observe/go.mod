@@ -8,7 +8,7 @@ replace github.com/baton-go/baton/jetstream => ../jetstream
 
 require (
 	github.com/baton-go/baton v0.0.0
-	github.com/baton-go/baton/jetstream v0.0.0-00010101000000-000000000000
+	github.com/baton-go/baton/jetstream v0.0.0
 	github.com/chromedp/chromedp v0.23.1
 	github.com/prometheus/client_golang v1.25.0
 	github.com/prometheus/client_model v0.6.3

@@ -1,5 +1,3 @@
-//go:build hooks
-
 package observe
 
 import (
