@@ -1,6 +1,7 @@
 package observe_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -77,12 +78,14 @@ func TestRegisterRefusedByTheCallersRegistry(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	p := pool.New(1)
 	defer p.Close()
+	q := pool.New(1)
+	defer q.Close()
 	a, b := observe.New(), observe.New()
 	if err := a.Register(reg, "same", p); err != nil {
 		t.Fatal(err)
 	}
 	defer a.Unregister("same")
-	err := b.Register(reg, "same", p)
+	err := b.Register(reg, "same", q)
 	var are prometheus.AlreadyRegisteredError
 	if !errors.As(err, &are) || !strings.Contains(err.Error(), `"same"`) {
 		t.Fatalf("Register into a registry that has the pool: %v, want AlreadyRegisteredError naming it", err)
@@ -90,8 +93,38 @@ func TestRegisterRefusedByTheCallersRegistry(t *testing.T) {
 	if s := b.Snapshot(); len(s.Pools) != 0 {
 		t.Fatal("the refused registration shows on the page")
 	}
-	if err := b.Register(nil, "same", pipeline.NewMonitor()); err != nil {
-		t.Fatalf("the refused name stayed taken: %v", err)
+	if err := b.Register(nil, "same", q); err != nil {
+		t.Fatalf("the refused name or pool stayed taken: %v", err)
 	}
 	b.Unregister("same")
+}
+
+// A pool has one task hook: registering it again, under another name or
+// with another Observer, is refused, and leaves the first registration's
+// hook in place.
+func TestRegisterOnePoolTwice(t *testing.T) {
+	p := pool.New(1)
+	a, b := observe.New(), observe.New()
+	if err := a.Register(nil, "first", p); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []*observe.Observer{a, b} {
+		err := o.Register(nil, "second", p)
+		if !errors.Is(err, observe.ErrRegistered) || !strings.Contains(err.Error(), `"first"`) {
+			t.Fatalf("Register of a registered pool: %v, want ErrRegistered naming first", err)
+		}
+	}
+	if err := p.Submit(context.Background(), func(context.Context) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The first registration's histograms still got the task.
+	checkHistograms(t, scrape(t, a.Handler()), "first", 1)
+	a.Unregister("first")
+	if err := b.Register(nil, "second", p); err != nil {
+		t.Fatalf("Register after the first was unregistered: %v", err)
+	}
+	b.Unregister("second")
 }

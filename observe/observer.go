@@ -84,8 +84,10 @@ func Snapshot() State { return std.Snapshot() }
 // tasks visible to Stuck; Unregister detaches it.
 //
 // A name already registered with this Observer returns an error wrapping
-// ErrRegistered that names it; so does a reg that refuses the collector
-// (for example because it already has one for the same name). An empty
+// ErrRegistered that names it, and so does a pool already registered
+// (under any name, with any Observer: a pool has one task hook). A reg
+// that refuses the collector (one that already holds the same series,
+// say) makes Register return its refusal, with the name. An empty
 // name, a nil x, and an x of another type are programming errors and
 // panic, naming the argument.
 func (o *Observer) Register(reg prometheus.Registerer, name string, x any) error {
@@ -104,21 +106,32 @@ func (o *Observer) Register(reg prometheus.Registerer, name string, x any) error
 		e.pipe = newPipeView(v)
 		e.col = newPipelineCollector(name, v)
 	case Pool:
+		if other, taken := claimed.LoadOrStore(v, name); taken {
+			return fmt.Errorf("observe: name %q: the pool is already registered, as %q: %w", name, other, ErrRegistered)
+		}
 		e.pool = newPoolView(v)
 		pc := newPoolCollector(name, v)
 		e.col = pc
-		e.stop = attach(name, v, pc)
+		e.stop = func() {
+			pc.detach()
+			claimed.Delete(v)
+		}
+		if err := o.add(reg, e); err != nil {
+			claimed.Delete(v)
+			return err
+		}
+		pc.attach()
+		return nil
 	default:
 		panic(fmt.Sprintf("observe: Register(reg, name, x): x is a %T; want a *pool.Pool, a *pool.Results or a *pipeline.Monitor (JetStream: package jsobserve)", x))
 	}
-	if err := o.add(reg, e); err != nil {
-		if e.stop != nil {
-			e.stop()
-		}
-		return err
-	}
-	return nil
+	return o.add(reg, e)
 }
+
+// claimed maps each registered pool to its name, across Observers: a pool
+// has one task hook, and a second registration would silently take the
+// first one's histograms and Stuck away.
+var claimed sync.Map
 
 // RegisterCollector registers c under name, with reg (when not nil) and
 // with the Observer's registry, so that Handler's /metrics serves it and

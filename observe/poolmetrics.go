@@ -8,8 +8,9 @@ import (
 // histograms its task hook fills.
 type poolCollector struct {
 	p     Pool
+	name  string
 	descs poolDescs
-	hist  *taskHistograms // nil until the hook is attached
+	hist  *taskHistograms // nil if the pool has no task hook
 }
 
 type poolDescs struct {
@@ -22,7 +23,7 @@ func newPoolCollector(name string, p Pool) *poolCollector {
 	d := func(metric, help string) *prometheus.Desc {
 		return prometheus.NewDesc("baton_pool_"+metric, help, nil, l)
 	}
-	return &poolCollector{p: p, descs: poolDescs{
+	c := &poolCollector{p: p, name: name, descs: poolDescs{
 		workers:   d("workers", "Workers the pool wants: the last New or Resize, 0 once it has stopped."),
 		running:   d("tasks_running", "Tasks being run."),
 		queued:    d("tasks_queued", "Tasks accepted that no worker has taken yet."),
@@ -34,6 +35,10 @@ func newPoolCollector(name string, p Pool) *poolCollector {
 		cancelled: d("tasks_cancelled_total", "Tasks accepted but never run, because the pool was stopped."),
 		rejected:  d("tasks_rejected_total", "Submits refused: the queue was full, the pool closed or failed, or the submitter's context ended."),
 	}}
+	if _, ok := p.(observable); ok {
+		c.hist = newTaskHistograms(name)
+	}
+	return c
 }
 
 func (c *poolCollector) Describe(ch chan<- *prometheus.Desc) {

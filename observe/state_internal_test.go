@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/baton-go/baton/pipeline"
+	dto "github.com/prometheus/client_model/go"
 )
 
 // stage builds a StageStats whose counters advanced by in/out items and
@@ -87,4 +88,27 @@ func names(stages []pipeline.StageStats) []string {
 		out = append(out, s.Name)
 	}
 	return out
+}
+
+// The histograms put each duration in the first bucket whose bound is at
+// or above it, and count and sum exactly.
+func TestTaskHistogramBuckets(t *testing.T) {
+	h := newTaskHistograms("t")
+	for _, d := range []time.Duration{0, time.Microsecond, time.Microsecond + 1, 3 * time.Microsecond, time.Hour} {
+		h.TaskDone(d, time.Millisecond)
+	}
+	var m dto.Metric
+	if err := h.wait.metric(h.waitDesc).Write(&m); err != nil {
+		t.Fatal(err)
+	}
+	hist := m.GetHistogram()
+	if hist.GetSampleCount() != 5 || hist.GetSampleSum() != (time.Hour+2*time.Microsecond+1+3*time.Microsecond).Seconds() {
+		t.Fatalf("count %d, sum %v", hist.GetSampleCount(), hist.GetSampleSum())
+	}
+	want := map[float64]uint64{1e-6: 2, 4e-6: 4, 4.194304: 4} // cumulative; the hour only in +Inf
+	for _, b := range hist.GetBucket() {
+		if w, ok := want[b.GetUpperBound()]; ok && b.GetCumulativeCount() != w {
+			t.Errorf("bucket ≤ %vs: %d, want %d", b.GetUpperBound(), b.GetCumulativeCount(), w)
+		}
+	}
 }

@@ -1,10 +1,14 @@
 // Command overhead measures what observe costs a pool and a pipeline with
-// everything attached, against the same run with nothing attached: the
+// everything attached, against the same run with nothing attached and
+// with only the core's hook attached (the pool's task hook with an
+// observer that does nothing; a pipeline's Monitor and stall watch): the
 // pool's W2 (tiny tasks, one submitter, workers = GOMAXPROCS; see
 // bench/poolbench) and the pipeline's W4 rows with 4 workers (see
-// bench/pipebench). The two variants run interleaved, ABBA, in one
-// process, and each round gives a ratio; it prints the median ratio and
-// the spread of the rounds.
+// bench/pipebench). The three variants run interleaved in one process,
+// in an order that rotates from round to round, and each round gives
+// ratios to the plain run; it prints their medians and spreads. The hook
+// column is what the core costs an observer; the observed column adds
+// observe's own work on top.
 //
 // "Everything attached" is what a program watching itself runs: the pool
 // or Monitor registered with an Observer and a Prometheus registry (so the
@@ -47,45 +51,60 @@ func main() {
 		os.Exit(2)
 	}
 	us := pipebench.ItersPerMicrosecond()
-	fmt.Printf("GOMAXPROCS=%d, %d rounds, ABBA; ns per task or item: median over rounds, and the ratio observed/plain: median [min, max]\n\n",
+	fmt.Printf("GOMAXPROCS=%d, %d rounds, interleaved; ns per task or item (median over rounds), and each variant's ratio to plain: median [min, max]\n\n",
 		runtime.GOMAXPROCS(0), *rounds)
-	fmt.Printf("%-28s %12s %12s %22s\n", "workload", "plain", "observed", "ratio")
-	report("W2 (1 submitter, tiny)", *rounds, *tasks, func(observed bool) { w2(*tasks, observed) })
+	fmt.Printf("%-26s %8s %8s %9s %22s %22s\n", "workload", "plain", "hook", "observed", "hook/plain", "observed/plain")
+	report("W2 (1 submitter, tiny)", *rounds, *tasks, func(m mode) { w2(*tasks, m) })
 	for _, r := range []pipebench.Row{
 		{Name: "W4/noop/n=4/unordered", Items: *items, Workers: 4},
 		{Name: "W4/noop/n=4/ordered", Items: *items, Workers: 4, Ordered: true},
 		{Name: "W4/spin1us/n=4/unordered", Items: *items, Workers: 4, Work: pipebench.Work{Spin: us}},
 		{Name: "W4/spin1us/n=4/ordered", Items: *items, Workers: 4, Ordered: true, Work: pipebench.Work{Spin: us}},
 	} {
-		report(r.Name, *rounds, r.Items, func(observed bool) { w4(r, observed) })
+		report(r.Name, *rounds, r.Items, func(m mode) { w4(r, m) })
 	}
 }
 
-// report runs fn plain and observed, ABBA, rounds times, and prints a row.
-func report(name string, rounds, n int, fn func(observed bool)) {
-	fn(false) // warm up
-	fn(true)
-	var plain, obs, ratio []float64
+// mode is what a run has attached.
+type mode int
+
+const (
+	plain    mode = iota // nothing
+	hook                 // the core's hook, feeding nothing
+	observed             // everything: observe registered and watching
+)
+
+// report runs fn in each mode, rounds times, and prints a row.
+func report(name string, rounds, n int, fn func(mode)) {
+	for m := range observed + 1 { // warm up
+		fn(m)
+	}
+	var ns [3][]float64
+	var ratio [3][]float64
 	for i := range rounds {
-		order := []bool{false, true}
-		if i%2 == 1 {
-			order = []bool{true, false}
+		order := []mode{plain, hook, observed}
+		k := i % 3
+		order = append(order[k:], order[:k]...)
+		if (i/3)%2 == 1 {
+			slices.Reverse(order)
 		}
-		var t [2]float64
-		for _, o := range order {
+		var t [3]float64
+		for _, m := range order {
 			runtime.GC()
 			start := time.Now()
-			fn(o)
-			ns := float64(time.Since(start).Nanoseconds()) / float64(n)
-			if o {
-				t[1] = ns
-			} else {
-				t[0] = ns
-			}
+			fn(m)
+			t[m] = float64(time.Since(start).Nanoseconds()) / float64(n)
 		}
-		plain, obs, ratio = append(plain, t[0]), append(obs, t[1]), append(ratio, t[1]/t[0])
+		for m := range t {
+			ns[m] = append(ns[m], t[m])
+			ratio[m] = append(ratio[m], t[m]/t[plain])
+		}
 	}
-	fmt.Printf("%-28s %12.1f %12.1f %8.3f [%.3f, %.3f]\n", name, median(plain), median(obs), median(ratio), slices.Min(ratio), slices.Max(ratio))
+	spread := func(xs []float64) string {
+		return fmt.Sprintf("%.3f [%.3f, %.3f]", median(xs), slices.Min(xs), slices.Max(xs))
+	}
+	fmt.Printf("%-26s %8.1f %8.1f %9.1f %22s %22s\n", name, median(ns[plain]), median(ns[hook]), median(ns[observed]),
+		spread(ratio[hook]), spread(ratio[observed]))
 }
 
 func median(xs []float64) float64 {
@@ -127,11 +146,14 @@ func watcher(o *observe.Observer, stuck bool) (stop func()) {
 
 // w2 is poolbench's W2 with one submitter: the shape of poolbench's
 // runBaton.
-func w2(n int, observed bool) {
+func w2(n int, m mode) {
 	ctx := context.Background()
 	workers := runtime.GOMAXPROCS(0)
 	p := pool.New(workers, pool.WithQueue(max(workers, 1024)))
-	if observed {
+	switch m {
+	case hook:
+		p.Observe("w2", nopObserver{})
+	case observed:
 		o := observe.New()
 		if err := o.Register(prometheus.NewRegistry(), "w2", p); err != nil {
 			panic(err)
@@ -151,20 +173,22 @@ func w2(n int, observed bool) {
 
 // w4 is pipebench's baton row: From → Map(workers) → Reduce, checking the
 // sum.
-func w4(r pipebench.Row, observed bool) {
+func w4(r pipebench.Row, m mode) {
 	opts := []pipeline.Option{pipeline.Workers(r.Workers)}
 	if r.Ordered {
 		opts = append(opts, pipeline.Ordered())
 	}
 	var sinkOpts []pipeline.Option
-	if observed {
-		o := observe.New()
-		m := pipeline.NewMonitor()
-		if err := o.Register(prometheus.NewRegistry(), "w4", m); err != nil {
-			panic(err)
+	if m != plain {
+		mon := pipeline.NewMonitor()
+		sinkOpts = observedOptions(mon)
+		if m == observed {
+			o := observe.New()
+			if err := o.Register(prometheus.NewRegistry(), "w4", mon); err != nil {
+				panic(err)
+			}
+			defer watcher(o, false)()
 		}
-		defer watcher(o, false)()
-		sinkOpts = append(sinkOpts, observedOptions(m)...)
 	}
 	s := pipeline.Map(pipeline.From(func(yield func(int) bool) {
 		for i := range r.Items {
@@ -183,3 +207,9 @@ func w4(r pipebench.Row, observed bool) {
 		panic(fmt.Sprintf("%s: the sink summed %d, want %d", r.Name, sum, pipebench.Want(r.Items)))
 	}
 }
+
+// nopObserver is a TaskObserver that does nothing: with it attached, a
+// pool pays for its hook alone.
+type nopObserver struct{}
+
+func (nopObserver) TaskDone(waited, ran time.Duration) {}
