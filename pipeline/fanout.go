@@ -97,9 +97,11 @@ type fanRun[T any] struct {
 func startFan[T any](r *run, s *Stream[T], name, kind string, n, buffer int, route func(uint64, T) int) *fanRun[T] {
 	in := s.build(r)
 	f := &fanRun[T]{rxs: make([]*channel.Receiver[item[T]], n), built: make([]bool, n)}
-	txs := make([]*channel.Sender[item[T]], n)
+	txs := make([]*out[T], n)
 	for i := range n {
-		txs[i], f.rxs[i] = newChan[T](r, buffer)
+		var tx *channel.Sender[item[T]]
+		tx, f.rxs[i] = newChan[T](r, buffer)
+		txs[i] = newOut(tx)
 	}
 	r.checks = append(r.checks, func() {
 		for i, b := range f.built {
@@ -112,8 +114,8 @@ func startFan[T any](r *run, s *Stream[T], name, kind string, n, buffer int, rou
 	st := r.stats(name, 1)
 	r.spawn(name, func(ctx context.Context) {
 		defer func() {
-			for _, tx := range txs {
-				tx.Close()
+			for _, o := range txs {
+				o.tx.Close()
 			}
 		}()
 		for k := uint64(0); ; k++ {
@@ -129,8 +131,8 @@ func startFan[T any](r *run, s *Stream[T], name, kind string, n, buffer int, rou
 				continue
 			}
 			it.ack.share(n - 1)
-			for _, tx := range txs {
-				if !sendItem(ctx, r, tx, st, it) {
+			for _, o := range txs {
+				if !sendItem(ctx, r, o, st, it) {
 					return
 				}
 			}
@@ -151,7 +153,7 @@ func Merge[T any](streams ...*Stream[T]) *Stream[T] {
 		depth = max(depth, s.depth)
 	}
 	name := fmt.Sprintf("merge#%d", depth+1)
-	return &Stream[T]{kind: "Merge", depth: depth + 1, build: func(r *run) *channel.Receiver[item[T]] {
+	return &Stream[T]{kind: "Merge", depth: depth + 1, multi: len(streams) > 1, build: func(r *run) *channel.Receiver[item[T]] {
 		ins := make([]*channel.Receiver[item[T]], len(streams))
 		for i, s := range streams {
 			ins[i] = s.build(r)
@@ -168,13 +170,14 @@ func Merge[T any](streams ...*Stream[T]) *Stream[T] {
 			}
 			r.spawn(name, func(ctx context.Context) {
 				defer wtx.Close()
+				o := newOut(wtx)
 				for {
 					it, err := recvItem(ctx, in, st)
 					if err != nil {
 						r.ended(err)
 						return
 					}
-					if !sendItem(ctx, r, wtx, st, it) {
+					if !sendItem(ctx, r, o, st, it) {
 						return
 					}
 				}

@@ -46,6 +46,7 @@ type reorder[R any] struct {
 	head     int64 // under emitMu
 	emitting bool
 	ring     []slot[R]
+	out      *out[R] // only the emitter sends
 }
 
 type slot[R any] struct {
@@ -67,6 +68,7 @@ func startOrdered[T, R any](r *run, name string, st *stageStats, c config,
 	})
 	var left atomic.Int64 // workers still running; the last closes tx
 	left.Store(int64(c.workers))
+	o.out = newOut(tx) // used by one emitter at a time, which numbers what it sends
 	for range c.workers {
 		r.spawn(name, func(ctx context.Context) {
 			defer func() {
@@ -74,13 +76,15 @@ func startOrdered[T, R any](r *run, name string, st *stageStats, c config,
 					tx.Close()
 				}
 			}()
-			orderedWorker(ctx, r, name, st, in, tx, o, p)
+			orderedWorker(ctx, r, name, st, in, o, p)
 		})
 	}
 }
 
 func orderedWorker[T, R any](ctx context.Context, r *run, name string, st *stageStats,
-	in *channel.Receiver[item[T]], tx *channel.Sender[item[R]], o *reorder[R], p proc[T, R]) {
+	in *channel.Receiver[item[T]], o *reorder[R], p proc[T, R]) {
+	var cur inFlight
+	defer cur.goexit(r, name)
 	for {
 		if !o.reserve(ctx, st) {
 			r.stopped.Store(true)
@@ -98,18 +102,17 @@ func orderedWorker[T, R any](ctx context.Context, r *run, name string, st *stage
 			r.ended(err)
 			return
 		}
+		cur.enter(it.ack, seq)
 		res, err := call(ctx, p, it.v)
+		cur.leave()
 		a := it.ack
 		if err != nil {
-			st.failed()
-			serr := &StageError{Stage: name, Index: seq, Err: err}
-			a.fail(serr)
-			if !r.fail(serr) {
+			if !r.failed(name, st, seq, a, err) {
 				return
 			}
 			res, a = result[R]{}, nil // a hole in the line, so the head moves on
 		}
-		if !o.deposit(ctx, r, tx, st, seq, res, a) {
+		if !o.deposit(ctx, r, st, seq, res, a) {
 			return
 		}
 	}
@@ -180,7 +183,7 @@ func (o *reorder[R]) wake() {
 
 // deposit puts the result of item seq in the ring and, if it is the head of
 // the line and nobody is emitting, emits every ready result from the head on.
-func (o *reorder[R]) deposit(ctx context.Context, r *run, tx *channel.Sender[item[R]], st *stageStats,
+func (o *reorder[R]) deposit(ctx context.Context, r *run, st *stageStats,
 	seq int64, res result[R], a *ack) bool {
 	w := o.window
 	o.emitMu.Lock()
@@ -195,7 +198,7 @@ func (o *reorder[R]) deposit(ctx context.Context, r *run, tx *channel.Sender[ite
 	o.head++
 	for {
 		o.emitMu.Unlock()
-		ok := emit(ctx, r, tx, st, res, a)
+		ok := emit(ctx, r, o.out, st, res, a)
 		o.passed()
 		o.emitMu.Lock()
 		if !ok {

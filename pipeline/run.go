@@ -45,6 +45,11 @@ type run struct {
 	// like one that finished, so without this flag the sink could not tell
 	// a complete result from a cut-short one.
 	stopped atomic.Bool
+
+	// goexits counts the callbacks that ended their goroutine with
+	// runtime.Goexit and were recorded, with their item, by inFlight; the
+	// goroutine's own ErrGoexit is then not recorded a second time.
+	goexits atomic.Int64
 }
 
 type stageFunc struct {
@@ -118,6 +123,9 @@ func (r *run) start() {
 func (r *run) finish() error {
 	for _, sh := range r.handles {
 		if _, err := sh.h.Join(); err != nil {
+			if errors.Is(err, task.ErrGoexit) && r.goexits.Add(-1) >= 0 {
+				continue // inFlight recorded it, with the item
+			}
 			r.record(&StageError{Stage: sh.name, Index: -1, Err: err})
 		}
 	}

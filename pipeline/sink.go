@@ -4,8 +4,6 @@ import (
 	"context"
 	"iter"
 	"sync/atomic"
-
-	"github.com/baton-go/baton/channel"
 )
 
 // Every sink below follows the same rules:
@@ -20,6 +18,14 @@ import (
 //     CollectErrors, failed items are dropped, the rest flows on, and the
 //     sink returns every *StageError joined with errors.Join (and ctx's
 //     error if ctx ended).
+//   - Once the run stops, no callback starts, and a callback that then
+//     returns its context's error is not counted as its stage's failure:
+//     its item is settled with the reason the run stopped, so a cancelled
+//     run returns ctx's error alone, with or without CollectErrors and a
+//     Monitor.
+//   - A callback that calls runtime.Goexit stops the run with a
+//     *StageError wrapping task.ErrGoexit that names its item, and that
+//     item's message is settled with the same error.
 //   - WithMonitor(m) reports every stage's statistics, the sink's included.
 
 // Collect runs s and returns its items in the order they arrive (the input
@@ -95,18 +101,19 @@ func Reduce[T, A any](ctx context.Context, s *Stream[T], init A, fn func(ctx con
 		st := r.stats(name, 1)
 		fold := func(ctx context.Context, v T) (A, error) { return fn(ctx, acc, v) }
 		r.spawn(name, func(ctx context.Context) {
+			var cur inFlight
+			defer cur.goexit(r, name)
 			for idx := int64(0); ; idx++ {
 				it, err := recvItem(ctx, in, st)
 				if err != nil {
 					r.ended(err)
 					return
 				}
+				cur.enter(it.ack, idx)
 				next, err := call(ctx, fold, it.v)
+				cur.leave()
 				if err != nil {
-					st.failed()
-					serr := &StageError{Stage: name, Index: idx, Err: err}
-					it.ack.fail(serr)
-					if !r.fail(serr) {
+					if !r.failed(name, st, idx, it.ack, err) {
 						return
 					}
 					continue
@@ -247,33 +254,28 @@ func buildEach[T any](r *run, s *Stream[T], kind string, c config, fn func(conte
 	in := s.build(r)
 	name := stageName(c, kind, s.depth+1)
 	st := r.stats(name, c.workers)
-	var counter *atomic.Int64
-	if c.workers > 1 {
-		counter = new(atomic.Int64)
-	}
+	box := newInbox(s, in, c.workers)
 	p := func(ctx context.Context, v T) (struct{}, error) { return struct{}{}, fn(ctx, v) }
 	for range c.workers {
-		r.spawn(name, func(ctx context.Context) { sinkWorker(ctx, r, name, st, in, counter, p) })
+		r.spawn(name, func(ctx context.Context) { sinkWorker(ctx, r, name, st, box, p) })
 	}
 }
 
 func sinkWorker[T any](ctx context.Context, r *run, name string, st *stageStats,
-	in *channel.Receiver[item[T]], counter *atomic.Int64, p func(context.Context, T) (struct{}, error)) {
-	var idx int64
-	for ; ; idx++ {
-		it, err := recvItem(ctx, in, st)
+	in *inbox[T], p func(context.Context, T) (struct{}, error)) {
+	var cur inFlight
+	defer cur.goexit(r, name)
+	for {
+		it, idx, err := in.recv(ctx, st)
 		if err != nil {
 			r.ended(err)
 			return
 		}
-		if counter != nil {
-			idx = counter.Add(1) - 1
-		}
-		if _, err := call(ctx, p, it.v); err != nil {
-			st.failed()
-			serr := &StageError{Stage: name, Index: idx, Err: err}
-			it.ack.fail(serr)
-			if !r.fail(serr) {
+		cur.enter(it.ack, idx)
+		_, err = call(ctx, p, it.v)
+		cur.leave()
+		if err != nil {
+			if !r.failed(name, st, idx, it.ack, err) {
 				return
 			}
 			continue

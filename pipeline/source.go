@@ -34,8 +34,9 @@ func From[T any](seq iter.Seq[T], opts ...Option) *Stream[T] {
 		st := r.stats(name, 1)
 		r.spawn(name, func(ctx context.Context) {
 			defer tx.Close()
+			o := newOut(tx)
 			for v := range seq {
-				if !sendItem(ctx, r, tx, st, item[T]{v: v}) {
+				if !sendItem(ctx, r, o, st, item[T]{v: v}) {
 					return
 				}
 			}
@@ -67,6 +68,7 @@ func FromReceiver[T any](rx Receiver[T], opts ...Option) *Stream[T] {
 		st := r.stats(name, 1)
 		r.spawn(name, func(ctx context.Context) {
 			defer tx.Close()
+			o := newOut(tx)
 			for idx := int64(0); ; idx++ {
 				var it item[T]
 				var err error
@@ -94,7 +96,7 @@ func FromReceiver[T any](rx Receiver[T], opts ...Option) *Stream[T] {
 				if st != nil {
 					st.in.Add(1)
 				}
-				if !sendItem(ctx, r, tx, st, it) {
+				if !sendItem(ctx, r, o, st, it) {
 					return
 				}
 			}
@@ -117,13 +119,14 @@ func FromChan[T any](ch <-chan T, opts ...Option) *Stream[T] {
 		st := r.stats(name, 1)
 		r.spawn(name, func(ctx context.Context) {
 			defer tx.Close()
+			o := newOut(tx)
 			for {
 				select {
 				case v, ok := <-ch:
 					if !ok {
 						return
 					}
-					if !sendItem(ctx, r, tx, st, item[T]{v: v}) {
+					if !sendItem(ctx, r, o, st, item[T]{v: v}) {
 						return
 					}
 				case <-ctx.Done():

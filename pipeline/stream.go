@@ -25,16 +25,35 @@ type Stream[T any] struct {
 	depth int    // stages between it and its furthest source; for default names
 	build func(r *run) *channel.Receiver[item[T]]
 	used  atomic.Bool
+	// multi says that several goroutines send into the stream's channel
+	// (an unordered stage with several workers, a Merge of several
+	// streams), so the positions its items carry are not positions in the
+	// channel; see inbox.
+	multi bool
 }
 
 // item is the envelope in which a value travels between stages. It is
 // passed by value through the channels, so a stage whose callback does not
 // allocate moves an item without allocating. ack is nil unless the value
-// came from an AckReceiver.
+// came from an AckReceiver. idx is the item's position in its channel,
+// written by the sender: exact when one goroutine sends into the channel,
+// which lets several workers of the next stage name the right item in a
+// StageError without a lock around their receive (see inbox).
 type item[T any] struct {
 	v   T
 	ack *ack
+	idx int64
 }
+
+// out is one goroutine's end of a stage's output channel: the channel, and
+// the position the next item sent there will have, counted by the owner
+// alone.
+type out[T any] struct {
+	tx *channel.Sender[item[T]]
+	n  int64
+}
+
+func newOut[T any](tx *channel.Sender[item[T]]) *out[T] { return &out[T]{tx: tx} }
 
 // claim marks s as consumed by the consumer being built, or panics if
 // another consumer had it first.
@@ -77,6 +96,14 @@ func recvItem[T any](ctx context.Context, rx *channel.Receiver[item[T]], st *sta
 	if st == nil {
 		return rx.RecvContext(ctx)
 	}
+	// RecvContext looks at ctx before the channel; so must the monitored
+	// path, or a stopped stage would go on taking the items buffered in its
+	// input (issue 15: a sink with CollectErrors kept calling its callback
+	// after the caller's ctx ended, but only with a Monitor).
+	if err := ctx.Err(); err != nil {
+		var zero item[T]
+		return zero, err
+	}
 	it, err := rx.TryRecv()
 	if err == channel.ErrEmpty {
 		t := st.now()
@@ -92,8 +119,10 @@ func recvItem[T any](ctx context.Context, rx *channel.Receiver[item[T]], st *sta
 // sendItem sends it, waiting while the output is full. If the pipeline
 // stops first, it settles the item's message with the reason, records that
 // the run was cut short, and reports false.
-func sendItem[T any](ctx context.Context, r *run, tx *channel.Sender[item[T]], st *stageStats, it item[T]) bool {
+func sendItem[T any](ctx context.Context, r *run, o *out[T], st *stageStats, it item[T]) bool {
 	var err error
+	tx := o.tx
+	it.idx = o.n
 	if st != nil && tx.IsFull() {
 		t := st.now()
 		err = tx.SendContext(ctx, it)
@@ -106,6 +135,7 @@ func sendItem[T any](ctx context.Context, r *run, tx *channel.Sender[item[T]], s
 		r.stopped.Store(true)
 		return false
 	}
+	o.n++
 	if st != nil {
 		st.out.Add(1)
 	}
