@@ -34,11 +34,11 @@ func Batch[T any](s *Stream[T], size int, maxWait time.Duration, opts ...Option)
 	c := options("Batch", opts, "Buffer", "Name")
 	s.claim("Batch")
 	name := stageName(c, "batch", s.depth+1)
-	return &Stream[[]T]{kind: "Batch", depth: s.depth + 1, build: func(r *run) *channel.Receiver[item[[]T]] {
+	return &Stream[[]T]{kind: "Batch", depth: s.depth + 1, name: name, build: func(r *run) *channel.Receiver[item[[]T]] {
 		in := s.build(r)
 		tx, rx := newChan[[]T](r, c.buffer)
-		st := r.stats(name, 1)
-		r.spawn(name, func(ctx context.Context) {
+		st := r.stats(name, 1, []string{s.name}, in)
+		r.spawn(name, st, func(ctx context.Context, st *probe) {
 			defer tx.Close()
 			b := batcher[T]{size: size, out: newOut(tx)}
 			defer func() { b.fail(r.cause()) }() // anything left when the run stops early
@@ -90,7 +90,7 @@ type batcher[T any] struct {
 	out    *out[[]T]
 }
 
-func (b *batcher[T]) flush(ctx context.Context, r *run, st *stageStats) bool {
+func (b *batcher[T]) flush(ctx context.Context, r *run, st *probe) bool {
 	if b.cancel != nil {
 		b.cancel()
 		b.ctx, b.cancel = nil, nil

@@ -73,7 +73,7 @@ func fanOut[T any](s *Stream[T], kind string, n int, opts []Option, route func(k
 	node := &fanNode[T]{}
 	branches := make([]*Stream[T], n)
 	for i := range branches {
-		branches[i] = &Stream[T]{kind: kind, depth: s.depth + 1, build: func(r *run) *channel.Receiver[item[T]] {
+		branches[i] = &Stream[T]{kind: kind, depth: s.depth + 1, name: name, build: func(r *run) *channel.Receiver[item[T]] {
 			st, ok := r.memo[node].(*fanRun[T])
 			if !ok {
 				st = startFan(r, s, name, kind, n, c.buffer, route)
@@ -111,8 +111,8 @@ func startFan[T any](r *run, s *Stream[T], name, kind string, n, buffer int, rou
 			}
 		}
 	})
-	st := r.stats(name, 1)
-	r.spawn(name, func(ctx context.Context) {
+	st := r.stats(name, 1, []string{s.name}, in)
+	r.spawn(name, st, func(ctx context.Context, st *probe) {
 		defer func() {
 			for _, o := range txs {
 				o.tx.Close()
@@ -153,13 +153,18 @@ func Merge[T any](streams ...*Stream[T]) *Stream[T] {
 		depth = max(depth, s.depth)
 	}
 	name := fmt.Sprintf("merge#%d", depth+1)
-	return &Stream[T]{kind: "Merge", depth: depth + 1, multi: len(streams) > 1, build: func(r *run) *channel.Receiver[item[T]] {
+	return &Stream[T]{kind: "Merge", depth: depth + 1, name: name, multi: len(streams) > 1, build: func(r *run) *channel.Receiver[item[T]] {
 		ins := make([]*channel.Receiver[item[T]], len(streams))
 		for i, s := range streams {
 			ins[i] = s.build(r)
 		}
 		tx, rx := newChan[T](r, DefaultBuffer)
-		st := r.stats(name, len(streams))
+		names := make([]string, len(streams))
+		queues := make([]queue, len(streams))
+		for i, s := range streams {
+			names[i], queues[i] = s.name, ins[i]
+		}
+		st := r.stats(name, len(streams), names, queues...)
 		if len(streams) == 0 {
 			tx.Close()
 		}
@@ -168,7 +173,7 @@ func Merge[T any](streams ...*Stream[T]) *Stream[T] {
 			if i > 0 {
 				wtx = tx.Clone()
 			}
-			r.spawn(name, func(ctx context.Context) {
+			r.spawn(name, st, func(ctx context.Context, st *probe) {
 				defer wtx.Close()
 				o := newOut(wtx)
 				for {

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"sync"
 
 	"github.com/baton-go/baton/channel"
 )
@@ -28,29 +27,61 @@ type inbox[T any] struct {
 	rx      *channel.Receiver[item[T]]
 	stamped bool // one sender: items carry their position
 	locked  bool // several senders and several receivers: count under mu
-	mu      sync.Mutex
+	mu      chanLock
 	next    int64 // without stamped: under mu, or owned by the lone receiver
 }
 
 // newInbox returns the inbox of a stage with workers goroutines reading the
 // input of s.
 func newInbox[T any](s *Stream[T], rx *channel.Receiver[item[T]], workers int) *inbox[T] {
-	return &inbox[T]{rx: rx, stamped: !s.multi, locked: s.multi && workers > 1}
+	b := &inbox[T]{rx: rx, stamped: !s.multi, locked: s.multi && workers > 1}
+	if b.locked {
+		b.mu = newChanLock()
+	}
+	return b
 }
 
+// chanLock is a mutex made of a channel, for a lock held across a wait for
+// input: a goroutine waiting for it can give up when the pipeline stops,
+// and testing/synctest counts it as durably blocked (it does not count a
+// goroutine waiting for a sync.Mutex), so a pipeline under test in a
+// bubble lets the fake clock advance.
+type chanLock chan struct{}
+
+func newChanLock() chanLock { return make(chanLock, 1) }
+
+func (l chanLock) lock(ctx context.Context) bool {
+	select {
+	case l <- struct{}{}:
+		return true
+	default:
+	}
+	select {
+	case l <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (l chanLock) unlock() { <-l }
+
 // recv receives the next item and its position.
-func (b *inbox[T]) recv(ctx context.Context, st *stageStats) (item[T], int64, error) {
+func (b *inbox[T]) recv(ctx context.Context, p *probe) (item[T], int64, error) {
 	if b.locked {
-		b.mu.Lock()
-		it, err := recvItem(ctx, b.rx, st)
+		if !b.mu.lock(ctx) {
+			var zero item[T]
+			return zero, 0, ctx.Err()
+		}
+		it, err := recvItem(ctx, b.rx, p)
 		idx := b.next
 		if err == nil {
 			b.next++
 		}
-		b.mu.Unlock()
+		b.mu.unlock()
 		return it, idx, err
 	}
-	it, err := recvItem(ctx, b.rx, st)
+	it, err := recvItem(ctx, b.rx, p)
 	if b.stamped {
 		return it, it.idx, err
 	}

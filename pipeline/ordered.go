@@ -39,7 +39,7 @@ type reorder[R any] struct {
 	waiters  atomic.Int64
 	moved    chan struct{} // one token per wake-up; capacity: the workers
 
-	recvMu sync.Mutex
+	recvMu chanLock
 	next   int64 // under recvMu
 
 	emitMu   sync.Mutex
@@ -57,7 +57,7 @@ type slot[R any] struct {
 
 func startOrdered[T, R any](r *run, name string, st *stageStats, c config,
 	in *channel.Receiver[item[T]], tx *channel.Sender[item[R]], p proc[T, R]) {
-	o := &reorder[R]{window: int64(c.window), moved: make(chan struct{}, c.workers), ring: make([]slot[R], c.window)}
+	o := &reorder[R]{window: int64(c.window), moved: make(chan struct{}, c.workers), ring: make([]slot[R], c.window), recvMu: newChanLock()}
 	r.cleanups = append(r.cleanups, func(cause error) {
 		for i := range o.ring {
 			if o.ring[i].ready {
@@ -70,61 +70,68 @@ func startOrdered[T, R any](r *run, name string, st *stageStats, c config,
 	left.Store(int64(c.workers))
 	o.out = newOut(tx) // used by one emitter at a time, which numbers what it sends
 	for range c.workers {
-		r.spawn(name, func(ctx context.Context) {
+		r.spawn(name, st, func(ctx context.Context, pr *probe) {
 			defer func() {
 				if left.Add(-1) == 0 {
 					tx.Close()
 				}
 			}()
-			orderedWorker(ctx, r, name, st, in, o, p)
+			orderedWorker(ctx, r, name, pr, in, o, p)
 		})
 	}
 }
 
-func orderedWorker[T, R any](ctx context.Context, r *run, name string, st *stageStats,
+func orderedWorker[T, R any](ctx context.Context, r *run, name string, pr *probe,
 	in *channel.Receiver[item[T]], o *reorder[R], p proc[T, R]) {
 	var cur inFlight
 	defer cur.goexit(r, name)
 	for {
-		if !o.reserve(ctx, st) {
+		if !o.reserve(ctx, pr) {
 			r.stopped.Store(true)
 			return
 		}
-		o.recvMu.Lock()
-		it, err := recvItem(ctx, in, st)
+		if !o.recvMu.lock(ctx) {
+			o.unreserve()
+			r.stopped.Store(true)
+			return
+		}
+		it, err := recvItem(ctx, in, pr)
 		seq := o.next
 		if err == nil {
 			o.next++
 		}
-		o.recvMu.Unlock()
+		o.recvMu.unlock()
 		if err != nil {
 			o.unreserve()
 			r.ended(err)
 			return
 		}
 		cur.enter(it.ack, seq)
+		t := pr.enter(seq)
 		res, err := call(ctx, p, it.v)
+		pr.leave(t)
 		cur.leave()
 		a := it.ack
 		if err != nil {
-			if !r.failed(name, st, seq, a, err) {
+			if !r.failed(name, pr, seq, a, err) {
 				return
 			}
 			res, a = result[R]{}, nil // a hole in the line, so the head moves on
 		}
-		if !o.deposit(ctx, r, st, seq, res, a) {
+		if !o.deposit(ctx, r, pr, seq, res, a) {
 			return
 		}
 	}
 }
 
 // reserve takes room in the window for one item, waiting while it is full.
-func (o *reorder[R]) reserve(ctx context.Context, st *stageStats) bool {
+func (o *reorder[R]) reserve(ctx context.Context, pr *probe) bool {
 	if o.tryReserve() {
 		return true
 	}
-	t0 := timeIfMonitored(st)
-	defer addBlockedIn(st, t0)
+	if pr != nil {
+		defer pr.doneIn(pr.waitIn())
+	}
 	for {
 		o.waiters.Add(1)
 		if o.tryReserve() { // room appeared before we said we wait
@@ -183,7 +190,7 @@ func (o *reorder[R]) wake() {
 
 // deposit puts the result of item seq in the ring and, if it is the head of
 // the line and nobody is emitting, emits every ready result from the head on.
-func (o *reorder[R]) deposit(ctx context.Context, r *run, st *stageStats,
+func (o *reorder[R]) deposit(ctx context.Context, r *run, pr *probe,
 	seq int64, res result[R], a *ack) bool {
 	w := o.window
 	o.emitMu.Lock()
@@ -198,7 +205,7 @@ func (o *reorder[R]) deposit(ctx context.Context, r *run, st *stageStats,
 	o.head++
 	for {
 		o.emitMu.Unlock()
-		ok := emit(ctx, r, o.out, st, res, a)
+		ok := emit(ctx, r, o.out, pr, res, a)
 		o.passed()
 		o.emitMu.Lock()
 		if !ok {

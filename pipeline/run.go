@@ -6,6 +6,7 @@ import (
 	"runtime/pprof"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/baton-go/baton/channel"
 	"github.com/baton-go/baton/task"
@@ -30,6 +31,8 @@ type run struct {
 	cancel  context.CancelCauseFunc
 	collect bool
 	mon     *Monitor
+	epoch   time.Time // the origin of the stats' clock
+	all     []*stageStats
 
 	memo     map[any]any // per-run state of nodes reached from several branches
 	pending  []stageFunc
@@ -54,7 +57,8 @@ type run struct {
 
 type stageFunc struct {
 	name string
-	fn   func(ctx context.Context)
+	st   *stageStats
+	fn   func(ctx context.Context, p *probe)
 }
 
 type stageHandle struct {
@@ -68,6 +72,9 @@ func newRun(parent context.Context, c config) *run {
 	if r.mon != nil {
 		r.mon.reset()
 	}
+	if r.mon != nil {
+		r.epoch = time.Now()
+	}
 	return r
 }
 
@@ -78,9 +85,11 @@ func checkContext(ctx context.Context, where string) {
 	}
 }
 
-// spawn registers a goroutine of the stage name; start starts it.
-func (r *run) spawn(name string, fn func(ctx context.Context)) {
-	r.pending = append(r.pending, stageFunc{name, fn})
+// spawn registers a goroutine of the stage name, whose counters are st
+// (nil without a monitor); start starts it. fn gets the goroutine's own
+// probe of st.
+func (r *run) spawn(name string, st *stageStats, fn func(ctx context.Context, p *probe)) {
+	r.pending = append(r.pending, stageFunc{name, st, fn})
 }
 
 // start runs the checks and then every registered goroutine. Each runs
@@ -109,13 +118,22 @@ func (r *run) start() {
 					r.cancel(errors.New("pipeline: stage " + sf.name + " ended abnormally"))
 				}
 			}()
-			pprof.Do(r.ctx, pprof.Labels("pipeline.stage", sf.name), sf.fn)
+			p := sf.st.probe()
+			if p != nil {
+				defer p.slot.set(stateDone, 0, 0)
+			}
+			pprof.Do(r.ctx, r.labels(sf.name), func(ctx context.Context) { sf.fn(ctx, p) })
 			clean = true
 			return struct{}{}, nil
 		})
 		r.handles = append(r.handles, stageHandle{sf.name, h})
 	}
 	r.pending = nil
+}
+
+// labels are the pprof labels of a stage goroutine.
+func (r *run) labels(stage string) pprof.LabelSet {
+	return pprof.Labels("pipeline.stage", stage)
 }
 
 // finish waits for every goroutine, settles what is left in the channels and

@@ -16,13 +16,13 @@ import (
 // settled with the reason the run stopped and nothing is recorded or
 // counted, so a cancelled run returns the context's error, not one
 // StageError per callback that was in flight (issue 15).
-func (r *run) failed(name string, st *stageStats, idx int64, a *ack, err error) bool {
+func (r *run) failed(name string, p *probe, idx int64, a *ack, err error) bool {
 	if r.echo(err) {
 		a.fail(r.cause())
 		r.stopped.Store(true)
 		return false
 	}
-	st.failed()
+	p.failed()
 	serr := &StageError{Stage: name, Index: idx, Err: err}
 	a.fail(serr)
 	return r.fail(serr)

@@ -44,8 +44,8 @@ func Collect[T any](ctx context.Context, s *Stream[T], opts ...Option) ([]T, err
 	err := execute(ctx, c, func(r *run) {
 		in := s.build(r)
 		name := stageName(config{}, "collect", s.depth+1)
-		st := r.stats(name, 1)
-		r.spawn(name, func(ctx context.Context) {
+		st := r.stats(name, 1, []string{s.name}, in)
+		r.spawn(name, st, func(ctx context.Context, st *probe) {
 			for {
 				it, err := recvItem(ctx, in, st)
 				if err != nil {
@@ -98,9 +98,9 @@ func Reduce[T, A any](ctx context.Context, s *Stream[T], init A, fn func(ctx con
 	err := execute(ctx, c, func(r *run) {
 		in := s.build(r)
 		name := stageName(c, "reduce", s.depth+1)
-		st := r.stats(name, 1)
+		st := r.stats(name, 1, []string{s.name}, in)
 		fold := func(ctx context.Context, v T) (A, error) { return fn(ctx, acc, v) }
-		r.spawn(name, func(ctx context.Context) {
+		r.spawn(name, st, func(ctx context.Context, st *probe) {
 			var cur inFlight
 			defer cur.goexit(r, name)
 			for idx := int64(0); ; idx++ {
@@ -110,7 +110,9 @@ func Reduce[T, A any](ctx context.Context, s *Stream[T], init A, fn func(ctx con
 					return
 				}
 				cur.enter(it.ack, idx)
+				t := st.enter(idx)
 				next, err := call(ctx, fold, it.v)
+				st.leave(t)
 				cur.leave()
 				if err != nil {
 					if !r.failed(name, st, idx, it.ack, err) {
@@ -153,7 +155,7 @@ func All[T any](ctx context.Context, s *Stream[T], opts ...Option) iter.Seq2[T, 
 		}
 		r := newRun(ctx, c)
 		in := s.build(r)
-		st := r.stats(stageName(config{}, "all", s.depth+1), 1)
+		st := r.stats(stageName(config{}, "all", s.depth+1), 1, []string{s.name}, in).probe()
 		r.start()
 		finished := false
 		defer func() {
@@ -163,13 +165,15 @@ func All[T any](ctx context.Context, s *Stream[T], opts ...Option) iter.Seq2[T, 
 			}
 		}()
 		broke := false
-		for {
+		for idx := int64(0); ; idx++ {
 			it, err := recvItem(r.ctx, in, st)
 			if err != nil {
 				r.ended(err)
 				break
 			}
+			t := st.enter(idx)
 			more := yield(it.v, nil)
+			st.leave(t)
 			it.ack.taken()
 			if !more {
 				broke = true
@@ -178,6 +182,9 @@ func All[T any](ctx context.Context, s *Stream[T], opts ...Option) iter.Seq2[T, 
 			}
 		}
 		finished = true
+		if st != nil {
+			st.slot.set(stateDone, 0, 0)
+		}
 		err := r.finish()
 		if !broke && err != nil {
 			yield(zero, err)
@@ -253,29 +260,31 @@ func Run(ctx context.Context, sinks ...Sink) error {
 func buildEach[T any](r *run, s *Stream[T], kind string, c config, fn func(context.Context, T) error) {
 	in := s.build(r)
 	name := stageName(c, kind, s.depth+1)
-	st := r.stats(name, c.workers)
+	st := r.stats(name, c.workers, []string{s.name}, in)
 	box := newInbox(s, in, c.workers)
 	p := func(ctx context.Context, v T) (struct{}, error) { return struct{}{}, fn(ctx, v) }
 	for range c.workers {
-		r.spawn(name, func(ctx context.Context) { sinkWorker(ctx, r, name, st, box, p) })
+		r.spawn(name, st, func(ctx context.Context, pr *probe) { sinkWorker(ctx, r, name, pr, box, p) })
 	}
 }
 
-func sinkWorker[T any](ctx context.Context, r *run, name string, st *stageStats,
+func sinkWorker[T any](ctx context.Context, r *run, name string, pr *probe,
 	in *inbox[T], p func(context.Context, T) (struct{}, error)) {
 	var cur inFlight
 	defer cur.goexit(r, name)
 	for {
-		it, idx, err := in.recv(ctx, st)
+		it, idx, err := in.recv(ctx, pr)
 		if err != nil {
 			r.ended(err)
 			return
 		}
 		cur.enter(it.ack, idx)
+		t := pr.enter(idx)
 		_, err = call(ctx, p, it.v)
+		pr.leave(t)
 		cur.leave()
 		if err != nil {
-			if !r.failed(name, st, idx, it.ack, err) {
+			if !r.failed(name, pr, idx, it.ack, err) {
 				return
 			}
 			continue

@@ -29,16 +29,18 @@ func From[T any](seq iter.Seq[T], opts ...Option) *Stream[T] {
 	}
 	c := options("From", opts, "Buffer", "Name")
 	name := stageName(c, "from", 0)
-	return &Stream[T]{kind: "From", build: func(r *run) *channel.Receiver[item[T]] {
+	return &Stream[T]{kind: "From", name: name, build: func(r *run) *channel.Receiver[item[T]] {
 		tx, rx := newChan[T](r, c.buffer)
-		st := r.stats(name, 1)
-		r.spawn(name, func(ctx context.Context) {
+		st := r.stats(name, 1, nil)
+		r.spawn(name, st, func(ctx context.Context, st *probe) {
 			defer tx.Close()
 			o := newOut(tx)
+			st.reading()
 			for v := range seq {
 				if !sendItem(ctx, r, o, st, item[T]{v: v}) {
 					return
 				}
+				st.reading()
 			}
 		})
 		return rx
@@ -63,12 +65,13 @@ func FromReceiver[T any](rx Receiver[T], opts ...Option) *Stream[T] {
 	c := options("FromReceiver", opts, "Buffer", "Name")
 	name := stageName(c, "receiver", 0)
 	ar, _ := rx.(AckReceiver[T])
-	return &Stream[T]{kind: "FromReceiver", build: func(r *run) *channel.Receiver[item[T]] {
+	return &Stream[T]{kind: "FromReceiver", name: name, build: func(r *run) *channel.Receiver[item[T]] {
 		tx, out := newChan[T](r, c.buffer)
-		st := r.stats(name, 1)
-		r.spawn(name, func(ctx context.Context) {
+		st := r.stats(name, 1, nil)
+		r.spawn(name, st, func(ctx context.Context, st *probe) {
 			defer tx.Close()
 			o := newOut(tx)
+			st.reading()
 			for idx := int64(0); ; idx++ {
 				var it item[T]
 				var err error
@@ -94,11 +97,12 @@ func FromReceiver[T any](rx Receiver[T], opts ...Option) *Stream[T] {
 					return
 				}
 				if st != nil {
-					st.in.Add(1)
+					st.st.in.Add(1)
 				}
 				if !sendItem(ctx, r, o, st, it) {
 					return
 				}
+				st.reading()
 			}
 		})
 		return out
@@ -114,12 +118,13 @@ func FromChan[T any](ch <-chan T, opts ...Option) *Stream[T] {
 	}
 	c := options("FromChan", opts, "Buffer", "Name")
 	name := stageName(c, "chan", 0)
-	return &Stream[T]{kind: "FromChan", build: func(r *run) *channel.Receiver[item[T]] {
+	return &Stream[T]{kind: "FromChan", name: name, build: func(r *run) *channel.Receiver[item[T]] {
 		tx, rx := newChan[T](r, c.buffer)
-		st := r.stats(name, 1)
-		r.spawn(name, func(ctx context.Context) {
+		st := r.stats(name, 1, nil)
+		r.spawn(name, st, func(ctx context.Context, st *probe) {
 			defer tx.Close()
 			o := newOut(tx)
+			st.reading()
 			for {
 				select {
 				case v, ok := <-ch:
@@ -129,6 +134,7 @@ func FromChan[T any](ch <-chan T, opts ...Option) *Stream[T] {
 					if !sendItem(ctx, r, o, st, item[T]{v: v}) {
 						return
 					}
+					st.reading()
 				case <-ctx.Done():
 					r.stopped.Store(true)
 					return

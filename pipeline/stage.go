@@ -83,11 +83,11 @@ func newStage[T, R any](s *Stream[T], kind string, opts []Option, p proc[T, R]) 
 	s.claim(kind)
 	name := stageName(c, kind, s.depth+1)
 	ordered := c.ordered && c.workers > 1 // a lone worker keeps order by itself
-	res := &Stream[R]{kind: kind, depth: s.depth + 1, multi: c.workers > 1 && !ordered}
+	res := &Stream[R]{kind: kind, depth: s.depth + 1, name: name, multi: c.workers > 1 && !ordered}
 	res.build = func(r *run) *channel.Receiver[item[R]] {
 		in := s.build(r)
 		tx, rx := newChan[R](r, c.buffer)
-		st := r.stats(name, c.workers)
+		st := r.stats(name, c.workers, []string{s.name}, in)
 		if ordered {
 			startOrdered(r, name, st, c, in, tx, p)
 			return rx
@@ -98,8 +98,8 @@ func newStage[T, R any](s *Stream[T], kind string, opts []Option, p proc[T, R]) 
 			if i > 0 {
 				wtx = tx.Clone()
 			}
-			r.spawn(name, func(ctx context.Context) {
-				worker(ctx, r, name, st, box, newOut(wtx), p)
+			r.spawn(name, st, func(ctx context.Context, pr *probe) {
+				worker(ctx, r, name, pr, box, newOut(wtx), p)
 			})
 		}
 		return rx
@@ -109,25 +109,27 @@ func newStage[T, R any](s *Stream[T], kind string, opts []Option, p proc[T, R]) 
 
 // worker is one goroutine of an unordered stage: receive, call, send, until
 // the input ends or the pipeline stops.
-func worker[T, R any](ctx context.Context, r *run, name string, st *stageStats,
+func worker[T, R any](ctx context.Context, r *run, name string, pr *probe,
 	in *inbox[T], o *out[R], p proc[T, R]) {
 	defer o.tx.Close()
 	var cur inFlight
 	defer cur.goexit(r, name)
 	for {
-		it, idx, err := in.recv(ctx, st)
+		it, idx, err := in.recv(ctx, pr)
 		if err != nil {
 			r.ended(err)
 			return
 		}
 		cur.enter(it.ack, idx)
+		t := pr.enter(idx)
 		res, err := call(ctx, p, it.v)
+		pr.leave(t)
 		cur.leave()
 		if err != nil {
-			if !r.failed(name, st, idx, it.ack, err) {
+			if !r.failed(name, pr, idx, it.ack, err) {
 				return
 			}
-		} else if !emit(ctx, r, o, st, res, it.ack) {
+		} else if !emit(ctx, r, o, pr, res, it.ack) {
 			return
 		}
 	}
@@ -135,17 +137,17 @@ func worker[T, R any](ctx context.Context, r *run, name string, st *stageStats,
 
 // emit sends what a callback made of one item, dividing the item's message
 // among its children.
-func emit[R any](ctx context.Context, r *run, o *out[R], st *stageStats, res result[R], a *ack) bool {
+func emit[R any](ctx context.Context, r *run, o *out[R], pr *probe, res result[R], a *ack) bool {
 	switch {
 	case res.n == 1:
-		return sendItem(ctx, r, o, st, item[R]{v: res.one, ack: a})
+		return sendItem(ctx, r, o, pr, item[R]{v: res.one, ack: a})
 	case res.n == 0 || len(res.many) == 0:
 		a.taken() // dropped, or no children: the work is done
 		return true
 	}
 	a.share(len(res.many) - 1)
 	for _, v := range res.many {
-		if !sendItem(ctx, r, o, st, item[R]{v: v, ack: a}) {
+		if !sendItem(ctx, r, o, pr, item[R]{v: v, ack: a}) {
 			return false
 		}
 	}

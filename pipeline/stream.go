@@ -25,6 +25,9 @@ type Stream[T any] struct {
 	depth int    // stages between it and its furthest source; for default names
 	build func(r *run) *channel.Receiver[item[T]]
 	used  atomic.Bool
+	// name is the name of the stage that makes the stream, for the
+	// Inputs of the stages that read it.
+	name string
 	// multi says that several goroutines send into the stream's channel
 	// (an unordered stage with several workers, a Merge of several
 	// streams), so the positions its items carry are not positions in the
@@ -92,8 +95,8 @@ func newChan[T any](r *run, n int) (*channel.Sender[item[T]], *channel.Receiver[
 // recvItem receives the next item. With a monitor it counts the item and,
 // only when the input is empty, times the wait, so the steady state reads
 // no clock.
-func recvItem[T any](ctx context.Context, rx *channel.Receiver[item[T]], st *stageStats) (item[T], error) {
-	if st == nil {
+func recvItem[T any](ctx context.Context, rx *channel.Receiver[item[T]], p *probe) (item[T], error) {
+	if p == nil {
 		return rx.RecvContext(ctx)
 	}
 	// RecvContext looks at ctx before the channel; so must the monitored
@@ -106,12 +109,12 @@ func recvItem[T any](ctx context.Context, rx *channel.Receiver[item[T]], st *sta
 	}
 	it, err := rx.TryRecv()
 	if err == channel.ErrEmpty {
-		t := st.now()
+		t := p.waitIn()
 		it, err = rx.RecvContext(ctx)
-		st.blockedIn.Add(int64(st.since(t)))
+		p.doneIn(t)
 	}
 	if err == nil {
-		st.in.Add(1)
+		p.st.in.Add(1)
 	}
 	return it, err
 }
@@ -119,16 +122,15 @@ func recvItem[T any](ctx context.Context, rx *channel.Receiver[item[T]], st *sta
 // sendItem sends it, waiting while the output is full. If the pipeline
 // stops first, it settles the item's message with the reason, records that
 // the run was cut short, and reports false.
-func sendItem[T any](ctx context.Context, r *run, o *out[T], st *stageStats, it item[T]) bool {
+func sendItem[T any](ctx context.Context, r *run, o *out[T], p *probe, it item[T]) bool {
 	var err error
-	tx := o.tx
 	it.idx = o.n
-	if st != nil && tx.IsFull() {
-		t := st.now()
-		err = tx.SendContext(ctx, it)
-		st.blockedOut.Add(int64(st.since(t)))
+	if p != nil && o.tx.IsFull() {
+		t := p.waitOut()
+		err = o.tx.SendContext(ctx, it)
+		p.doneOut(t)
 	} else {
-		err = tx.SendContext(ctx, it)
+		err = o.tx.SendContext(ctx, it)
 	}
 	if err != nil {
 		it.ack.fail(r.cause())
@@ -136,8 +138,8 @@ func sendItem[T any](ctx context.Context, r *run, o *out[T], st *stageStats, it 
 		return false
 	}
 	o.n++
-	if st != nil {
-		st.out.Add(1)
+	if p != nil {
+		p.st.out.Add(1)
 	}
 	return true
 }
