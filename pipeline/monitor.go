@@ -128,10 +128,13 @@ func (s *stageStats) snapshot() StageStats {
 // returns nil without either. inputs are the streams the stage reads, and
 // rxs their channels, in the same order.
 func (r *run) stats(name string, workers int, inputs []string, rxs ...queue) *stageStats {
-	if r.mon == nil {
+	if r.mon == nil && r.stall == nil {
 		return nil
 	}
 	s := &stageStats{name: name, workers: workers, inputs: inputs, queues: rxs, epoch: r.epoch}
+	if r.stall != nil {
+		s.slots = make([]workerSlot, workers)
+	}
 	if r.mon != nil {
 		r.mon.mu.Lock()
 		r.mon.stages = append(r.mon.stages, s)

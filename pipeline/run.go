@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime/pprof"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,6 +16,9 @@ import (
 // errSinkStopped is what messages left in the pipeline are settled with
 // when the consumer of All broke out of its loop.
 var errSinkStopped = errors.New("pipeline: the sink stopped before taking the item")
+
+// runIDs numbers the runs that have a stall report.
+var runIDs atomic.Int64
 
 // run is one execution of a graph: the stages' goroutines, the context that
 // stops them, and what went wrong.
@@ -31,8 +35,11 @@ type run struct {
 	cancel  context.CancelCauseFunc
 	collect bool
 	mon     *Monitor
-	epoch   time.Time // the origin of the stats' clock
+	stall   *stallConfig // nil without WithStallReport
+	epoch   time.Time    // the origin of the stats' clock
 	all     []*stageStats
+	watch   *watcher
+	id      string // with a stall report: tells its goroutines apart in a profile
 
 	memo     map[any]any // per-run state of nodes reached from several branches
 	pending  []stageFunc
@@ -68,12 +75,15 @@ type stageHandle struct {
 
 func newRun(parent context.Context, c config) *run {
 	ctx, cancel := context.WithCancelCause(parent)
-	r := &run{parent: parent, ctx: ctx, cancel: cancel, collect: c.collect, mon: c.monitor, memo: map[any]any{}}
+	r := &run{parent: parent, ctx: ctx, cancel: cancel, collect: c.collect, mon: c.monitor, stall: c.stall, memo: map[any]any{}}
 	if r.mon != nil {
 		r.mon.reset()
 	}
-	if r.mon != nil {
+	if r.mon != nil || r.stall != nil {
 		r.epoch = time.Now()
+	}
+	if r.stall != nil {
+		r.id = strconv.FormatInt(runIDs.Add(1), 10)
 	}
 	return r
 }
@@ -129,10 +139,18 @@ func (r *run) start() {
 		r.handles = append(r.handles, stageHandle{sf.name, h})
 	}
 	r.pending = nil
+	if r.stall != nil {
+		r.watch = startWatcher(r)
+	}
 }
 
-// labels are the pprof labels of a stage goroutine.
+// labels are the pprof labels of a stage goroutine. With a stall report
+// they also name the run, so that its goroutines are told apart from those
+// of another run with the same stage names.
 func (r *run) labels(stage string) pprof.LabelSet {
+	if r.stall != nil {
+		return pprof.Labels("pipeline.stage", stage, "pipeline.run", r.id)
+	}
 	return pprof.Labels("pipeline.stage", stage)
 }
 
@@ -146,6 +164,9 @@ func (r *run) finish() error {
 			}
 			r.record(&StageError{Stage: sh.name, Index: -1, Err: err})
 		}
+	}
+	if r.watch != nil {
+		r.watch.stop()
 	}
 	cause := r.cause()
 	r.cancel(nil)

@@ -26,13 +26,14 @@ import (
 //   - A callback that calls runtime.Goexit stops the run with a
 //     *StageError wrapping task.ErrGoexit that names its item, and that
 //     item's message is settled with the same error.
-//   - WithMonitor(m) reports every stage's statistics, the sink's included.
+//   - WithMonitor(m) reports every stage's statistics, the sink's included,
+//     and WithStallReport(d, fn) reports a run in which nothing moved for d.
 
 // Collect runs s and returns its items in the order they arrive (the input
 // order when every stage is ordered). On an error it returns the items
 // collected so far along with the error.
 //
-// Options: CollectErrors, WithMonitor.
+// Options: CollectErrors, WithMonitor, WithStallReport.
 func Collect[T any](ctx context.Context, s *Stream[T], opts ...Option) ([]T, error) {
 	checkContext(ctx, "Collect")
 	c := options("Collect", opts, sinkOpts...)
@@ -64,7 +65,8 @@ func Collect[T any](ctx context.Context, s *Stream[T], opts ...Option) ([]T, err
 // goroutines at once, in no particular order. An item is done, and its
 // message from an AckReceiver settled, when fn returns nil for it.
 //
-// Options: Workers, Name, CollectErrors, WithMonitor. A nil fn panics.
+// Options: Workers, Name, CollectErrors, WithMonitor, WithStallReport. A
+// nil fn panics.
 func ForEach[T any](ctx context.Context, s *Stream[T], fn func(ctx context.Context, v T) error, opts ...Option) error {
 	checkContext(ctx, "ForEach")
 	if fn == nil {
@@ -83,13 +85,14 @@ func ForEach[T any](ctx context.Context, s *Stream[T], fn func(ctx context.Conte
 // fails is skipped and acc keeps its previous value. On an error Reduce
 // returns the accumulator as it was, with the error.
 //
-// Options: Name, CollectErrors, WithMonitor. A nil fn panics.
+// Options: Name, CollectErrors, WithMonitor, WithStallReport. A nil fn
+// panics.
 func Reduce[T, A any](ctx context.Context, s *Stream[T], init A, fn func(ctx context.Context, acc A, v T) (A, error), opts ...Option) (A, error) {
 	checkContext(ctx, "Reduce")
 	if fn == nil {
 		panic("pipeline: Reduce(ctx, s, init, fn) needs a non-nil fn")
 	}
-	c := options("Reduce", opts, "Name", "CollectErrors", "WithMonitor")
+	c := options("Reduce", opts, "Name", "CollectErrors", "WithMonitor", "WithStallReport")
 	s.claim("Reduce")
 	if err := ctx.Err(); err != nil {
 		return init, err
@@ -138,7 +141,7 @@ func Reduce[T, A any](ctx context.Context, s *Stream[T], init A, fn func(ctx con
 // The pipeline starts when the loop starts, not when All is called. The
 // returned iterator runs once; ranging over it again panics.
 //
-// Options: CollectErrors, WithMonitor. A nil ctx panics at the call.
+// Options: CollectErrors, WithMonitor, WithStallReport. A nil ctx panics at the call.
 func All[T any](ctx context.Context, s *Stream[T], opts ...Option) iter.Seq2[T, error] {
 	checkContext(ctx, "All")
 	c := options("All", opts, sinkOpts...)
@@ -192,9 +195,9 @@ func All[T any](ctx context.Context, s *Stream[T], opts ...Option) iter.Seq2[T, 
 	}
 }
 
-// Sink is one consumer in a graph run by Run: made by Each. CollectErrors
-// and WithMonitor are accepted among Run's sinks too, and apply to the whole
-// run.
+// Sink is one consumer in a graph run by Run: made by Each. CollectErrors,
+// WithMonitor and WithStallReport are accepted among Run's sinks too, and
+// apply to the whole run.
 type Sink interface {
 	addTo(p *plan)
 }
@@ -228,7 +231,7 @@ func Each[T any](s *Stream[T], fn func(ctx context.Context, v T) error, opts ...
 // Run runs a graph with several sinks, for instance one Each per branch of
 // a Broadcast, and returns when every stage of every sink has exited. Its
 // error is that of a single sink, as described above. Options among the
-// sinks (CollectErrors, WithMonitor) apply to the whole run. Run with no
+// sinks (CollectErrors, WithMonitor, WithStallReport) apply to the whole run. Run with no
 // sinks returns nil (or ctx's error). A Sink runs once: passing it to a
 // second Run panics.
 func Run(ctx context.Context, sinks ...Sink) error {
