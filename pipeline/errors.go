@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 )
 
@@ -44,3 +45,7 @@ func (e *StageError) Error() string {
 // Unwrap gives the cause, so errors.Is(err, io.EOF) or
 // errors.As(err, &panicErr) see through the stage.
 func (e *StageError) Unwrap() error { return e.Err }
+
+// ErrEmpty is First's error when the stream ended without a single item:
+// the zero value First returns with it is no item of the stream.
+var ErrEmpty = errors.New("pipeline: the stream is empty")

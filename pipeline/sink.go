@@ -156,42 +156,53 @@ func All[T any](ctx context.Context, s *Stream[T], opts ...Option) iter.Seq2[T, 
 			yield(zero, err)
 			return
 		}
-		r := newRun(ctx, c)
-		in := s.build(r)
-		st := r.stats(stageName(config{}, "all", s.depth+1), 1, []string{s.name}, in).probe()
-		r.start()
-		finished := false
-		defer func() {
-			if !finished { // the loop body panicked or called Goexit
-				r.cancel(errSinkStopped)
-				_ = r.finish()
-			}
-		}()
-		broke := false
-		for idx := int64(0); ; idx++ {
-			it, err := recvItem(r.ctx, in, st)
-			if err != nil {
-				r.ended(err)
-				break
-			}
-			t := st.enter(idx)
-			more := yield(it.v, nil)
-			st.leave(t)
-			it.ack.taken()
-			if !more {
-				broke = true
-				r.cancel(errSinkStopped)
-				break
-			}
+		iterate(ctx, s, c, "all", yield)
+	}
+}
+
+// iterate runs s with yield as the body of its sink, on the caller's
+// goroutine: the loop behind All and First. kind names the sink's stage.
+func iterate[T any](ctx context.Context, s *Stream[T], c config, kind string, yield func(T, error) bool) {
+	r := newRun(ctx, c)
+	in := s.build(r)
+	st := r.stats(stageName(config{}, kind, s.depth+1), 1, []string{s.name}, in).probe()
+	r.start()
+	finished := false
+	var held *ack // the item in the loop body
+	defer func() {
+		if !finished { // the loop body panicked or called Goexit
+			held.fail(errSinkStopped)
+			r.cancel(errSinkStopped)
+			_ = r.finish()
 		}
-		finished = true
-		if st != nil {
-			st.slot.set(stateDone, 0, 0)
+	}()
+	broke := false
+	for idx := int64(0); ; idx++ {
+		it, err := recvItem(r.ctx, in, st)
+		if err != nil {
+			r.ended(err)
+			break
 		}
-		err := r.finish()
-		if !broke && err != nil {
-			yield(zero, err)
+		held = it.ack
+		t := st.enter(idx)
+		more := yield(it.v, nil)
+		st.leave(t)
+		held = nil
+		it.ack.taken()
+		if !more {
+			broke = true
+			r.cancel(errSinkStopped)
+			break
 		}
+	}
+	finished = true
+	if st != nil {
+		st.slot.set(stateDone, 0, 0)
+	}
+	err := r.finish()
+	if !broke && err != nil {
+		var zero T
+		yield(zero, err)
 	}
 }
 

@@ -47,6 +47,53 @@ func From[T any](seq iter.Seq[T], opts ...Option) *Stream[T] {
 	}}
 }
 
+// FromSeq2 returns a stream of the values of seq, a sequence of values and
+// errors, as a reader's lines with the reader's error (bufio.Scanner's Err
+// no longer needs to be smuggled out through a closure). The first non-nil
+// error ends the source: the run fails with a *StageError that names the
+// source, whose Index is the number of values before the error and whose
+// Err is the error; the value paired with the error is dropped. With
+// CollectErrors the error is collected and the rest of the pipeline drains
+// what the source sent before it, as with FromReceiver: the source itself
+// does not go on.
+//
+// Like From, seq is iterated once, on the source's own goroutine, when a
+// sink runs the stream, and stops early when the pipeline stops.
+//
+// Options: Buffer and Name. A nil seq panics.
+func FromSeq2[T any](seq iter.Seq2[T, error], opts ...Option) *Stream[T] {
+	if seq == nil {
+		panic("pipeline: FromSeq2(seq) needs a non-nil seq")
+	}
+	c := options("FromSeq2", opts, "Buffer", "Name")
+	name := stageName(c, "from", 0)
+	return &Stream[T]{kind: "FromSeq2", name: name, build: func(r *run) *channel.Receiver[item[T]] {
+		tx, rx := newChan[T](r, c.buffer)
+		st := r.stats(name, 1, nil)
+		r.spawn(name, st, func(ctx context.Context, st *probe) {
+			defer tx.Close()
+			o := newOut(tx)
+			st.reading()
+			for v, err := range seq {
+				if err != nil {
+					if ctx.Err() != nil && r.echo(err) {
+						r.stopped.Store(true)
+						return
+					}
+					st.failed()
+					r.fail(&StageError{Stage: name, Index: o.n, Err: err})
+					return
+				}
+				if !sendItem(ctx, r, o, st, item[T]{v: v}) {
+					return
+				}
+				st.reading()
+			}
+		})
+		return rx
+	}}
+}
+
 // FromReceiver returns a stream of the values received from rx until it
 // reports channel.ErrDisconnected or channel.ErrClosed. Any other error from
 // rx (other than the pipeline's own context ending) fails the source's stage
