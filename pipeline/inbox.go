@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"sync"
 
 	"github.com/baton-go/baton/channel"
 )
@@ -20,68 +21,40 @@ import (
 //     position into the item as it sends, and a receiver reads it there,
 //     however many workers receive.
 //   - Several goroutines send, one receives: the receiver counts alone.
-//   - Several send and several receive: the receivers receive and count
-//     under one mutex, so counting order is delivery order. Only this case
-//     pays for a lock.
+//   - Several send and several receive: they receive with a counter (see
+//     counter), which only this case pays for.
 type inbox[T any] struct {
 	rx      *channel.Receiver[item[T]]
 	stamped bool // one sender: items carry their position
-	locked  bool // several senders and several receivers: count under mu
-	mu      chanLock
-	next    int64 // without stamped: under mu, or owned by the lone receiver
+	shared  *counter[T]
+	next    int64 // the lone receiver's count, without stamped
 }
 
 // newInbox returns the inbox of a stage with workers goroutines reading the
-// input of s.
+// input of s. Each goroutine needs its own port on it (see port).
 func newInbox[T any](s *Stream[T], rx *channel.Receiver[item[T]], workers int) *inbox[T] {
-	b := &inbox[T]{rx: rx, stamped: !s.multi, locked: s.multi && workers > 1}
-	if b.locked {
-		b.mu = newChanLock()
+	b := &inbox[T]{rx: rx, stamped: !s.multi}
+	if s.multi && workers > 1 {
+		b.shared = newCounter(rx)
 	}
 	return b
 }
 
-// chanLock is a mutex made of a channel, for a lock held across a wait for
-// input: a goroutine waiting for it can give up when the pipeline stops,
-// and testing/synctest counts it as durably blocked (it does not count a
-// goroutine waiting for a sync.Mutex), so a pipeline under test in a
-// bubble lets the fake clock advance.
-type chanLock chan struct{}
+// port is one goroutine's end of an inbox.
+func (b *inbox[T]) port() *port[T] { return &port[T]{b: b} }
 
-func newChanLock() chanLock { return make(chanLock, 1) }
-
-func (l chanLock) lock(ctx context.Context) bool {
-	select {
-	case l <- struct{}{}:
-		return true
-	default:
-	}
-	select {
-	case l <- struct{}{}:
-		return true
-	case <-ctx.Done():
-		return false
-	}
+type port[T any] struct {
+	b   *inbox[T]
+	sel *channel.Selector // for the counter's waits; made on the first
 }
 
-func (l chanLock) unlock() { <-l }
-
 // recv receives the next item and its position.
-func (b *inbox[T]) recv(ctx context.Context, p *probe) (item[T], int64, error) {
-	if b.locked {
-		if !b.mu.lock(ctx) {
-			var zero item[T]
-			return zero, 0, ctx.Err()
-		}
-		it, err := recvItem(ctx, b.rx, p)
-		idx := b.next
-		if err == nil {
-			b.next++
-		}
-		b.mu.unlock()
-		return it, idx, err
+func (p *port[T]) recv(ctx context.Context, pr *probe) (item[T], int64, error) {
+	b := p.b
+	if b.shared != nil {
+		return b.shared.recv(ctx, pr, &p.sel)
 	}
-	it, err := recvItem(ctx, b.rx, p)
+	it, err := recvItem(ctx, b.rx, pr)
 	if b.stamped {
 		return it, it.idx, err
 	}
@@ -90,4 +63,63 @@ func (b *inbox[T]) recv(ctx context.Context, p *probe) (item[T], int64, error) {
 		b.next++
 	}
 	return it, idx, err
+}
+
+// counter lets several goroutines receive from one channel and number
+// what they receive in delivery order: each receive and its number are
+// taken together under a mutex. The mutex is held only around a TryRecv,
+// never across a wait; a goroutine that finds the channel empty waits,
+// without the lock, until the channel is ready (Selector.ReadyContext) and
+// tries again. So a goroutine waiting for input can leave when the
+// pipeline stops, and testing/synctest counts it as durably blocked, which
+// it does not for a goroutine waiting on a sync.Mutex.
+type counter[T any] struct {
+	rx   *channel.Receiver[item[T]]
+	mu   sync.Mutex
+	next int64 // under mu
+}
+
+func newCounter[T any](rx *channel.Receiver[item[T]]) *counter[T] { return &counter[T]{rx: rx} }
+
+// recv receives the next item and its number. sel is the caller's own
+// Selector on rx, made on the first wait.
+func (c *counter[T]) recv(ctx context.Context, pr *probe, sel **channel.Selector) (item[T], int64, error) {
+	var zero item[T]
+	if err := ctx.Err(); err != nil {
+		return zero, 0, err
+	}
+	var t int64
+	waited := false
+	defer func() {
+		if waited {
+			pr.doneIn(t)
+		}
+	}()
+	for {
+		c.mu.Lock()
+		it, err := c.rx.TryRecv()
+		seq := c.next
+		if err == nil {
+			c.next++
+		}
+		c.mu.Unlock()
+		if err == nil {
+			if pr != nil {
+				pr.st.in.Add(1)
+			}
+			return it, seq, nil
+		}
+		if err != channel.ErrEmpty {
+			return zero, 0, err
+		}
+		if *sel == nil {
+			*sel = channel.NewSelect(channel.OnRecv(c.rx, nil))
+		}
+		if pr != nil && !waited {
+			t, waited = pr.waitIn(), true
+		}
+		if _, err := (*sel).ReadyContext(ctx); err != nil {
+			return zero, 0, err
+		}
+	}
 }

@@ -10,8 +10,10 @@ import (
 
 // reorder is the shared state of an Ordered stage's workers.
 //
-// A worker first reserves room in the window, then, under recvMu, receives
-// an item and numbers it; so numbers follow input order exactly. It runs
+// A worker first reserves room in the window, then receives an item with
+// its number in the input (see inbox: carried by the item when one
+// goroutine feeds the input, counted under a lock otherwise); so numbers
+// follow input order exactly, and with no gap, as the ring needs. It runs
 // the callback without any lock and deposits the result in
 // ring[seq % window]. Whoever deposits the result at the head of the line,
 // while nobody else is emitting, becomes the emitter: it sends that result,
@@ -39,9 +41,6 @@ type reorder[R any] struct {
 	waiters  atomic.Int64
 	moved    chan struct{} // one token per wake-up; capacity: the workers
 
-	recvMu chanLock
-	next   int64 // under recvMu
-
 	emitMu   sync.Mutex
 	head     int64 // under emitMu
 	emitting bool
@@ -56,8 +55,8 @@ type slot[R any] struct {
 }
 
 func startOrdered[T, R any](r *run, name string, st *stageStats, c config,
-	in *channel.Receiver[item[T]], tx *channel.Sender[item[R]], p proc[T, R]) {
-	o := &reorder[R]{window: int64(c.window), moved: make(chan struct{}, c.workers), ring: make([]slot[R], c.window), recvMu: newChanLock()}
+	in *inbox[T], tx *channel.Sender[item[R]], p proc[T, R]) {
+	o := &reorder[R]{window: int64(c.window), moved: make(chan struct{}, c.workers), ring: make([]slot[R], c.window)}
 	r.cleanups = append(r.cleanups, func(cause error) {
 		for i := range o.ring {
 			if o.ring[i].ready {
@@ -76,13 +75,13 @@ func startOrdered[T, R any](r *run, name string, st *stageStats, c config,
 					tx.Close()
 				}
 			}()
-			orderedWorker(ctx, r, name, pr, in, o, p)
+			orderedWorker(ctx, r, name, pr, in.port(), o, p)
 		})
 	}
 }
 
 func orderedWorker[T, R any](ctx context.Context, r *run, name string, pr *probe,
-	in *channel.Receiver[item[T]], o *reorder[R], p proc[T, R]) {
+	in *port[T], o *reorder[R], p proc[T, R]) {
 	var cur inFlight
 	defer cur.goexit(r, name)
 	for {
@@ -90,17 +89,7 @@ func orderedWorker[T, R any](ctx context.Context, r *run, name string, pr *probe
 			r.stopped.Store(true)
 			return
 		}
-		if !o.recvMu.lock(ctx) {
-			o.unreserve()
-			r.stopped.Store(true)
-			return
-		}
-		it, err := recvItem(ctx, in, pr)
-		seq := o.next
-		if err == nil {
-			o.next++
-		}
-		o.recvMu.unlock()
+		it, seq, err := in.recv(ctx, pr)
 		if err != nil {
 			o.unreserve()
 			r.ended(err)

@@ -278,12 +278,12 @@ func buildEach[T any](r *run, s *Stream[T], kind string, c config, fn func(conte
 	box := newInbox(s, in, c.workers)
 	p := func(ctx context.Context, v T) (struct{}, error) { return struct{}{}, fn(ctx, v) }
 	for range c.workers {
-		r.spawn(name, st, func(ctx context.Context, pr *probe) { sinkWorker(ctx, r, name, pr, box, p) })
+		r.spawn(name, st, func(ctx context.Context, pr *probe) { sinkWorker(ctx, r, name, pr, box.port(), p) })
 	}
 }
 
 func sinkWorker[T any](ctx context.Context, r *run, name string, pr *probe,
-	in *inbox[T], p func(context.Context, T) (struct{}, error)) {
+	in *port[T], p func(context.Context, T) (struct{}, error)) {
 	var cur inFlight
 	defer cur.goexit(r, name)
 	for {

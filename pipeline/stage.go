@@ -88,18 +88,18 @@ func newStage[T, R any](s *Stream[T], kind string, opts []Option, p proc[T, R]) 
 		in := s.build(r)
 		tx, rx := newChan[R](r, c.buffer)
 		st := r.stats(name, c.workers, []string{s.name}, in)
+		box := newInbox(s, in, c.workers)
 		if ordered {
-			startOrdered(r, name, st, c, in, tx, p)
+			startOrdered(r, name, st, c, box, tx, p)
 			return rx
 		}
-		box := newInbox(s, in, c.workers)
 		for i := range c.workers {
 			wtx := tx
 			if i > 0 {
 				wtx = tx.Clone()
 			}
 			r.spawn(name, st, func(ctx context.Context, pr *probe) {
-				worker(ctx, r, name, pr, box, newOut(wtx), p)
+				worker(ctx, r, name, pr, box.port(), newOut(wtx), p)
 			})
 		}
 		return rx
@@ -110,7 +110,7 @@ func newStage[T, R any](s *Stream[T], kind string, opts []Option, p proc[T, R]) 
 // worker is one goroutine of an unordered stage: receive, call, send, until
 // the input ends or the pipeline stops.
 func worker[T, R any](ctx context.Context, r *run, name string, pr *probe,
-	in *inbox[T], o *out[R], p proc[T, R]) {
+	in *port[T], o *out[R], p proc[T, R]) {
 	defer o.tx.Close()
 	var cur inFlight
 	defer cur.goexit(r, name)
