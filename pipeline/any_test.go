@@ -121,6 +121,9 @@ func TestAnyStopsUpstream(t *testing.T) {
 func TestAnyBadInput(t *testing.T) {
 	mustPanic(t, func() { pipeline.Any[int](bg, pipeline.From(endless), nil) }, "Any", "pred")
 	mustPanic(t, func() {
+		pipeline.Any(nilCtx, pipeline.From(endless), func(context.Context, int) (bool, error) { return true, nil })
+	}, "Any", "Context")
+	mustPanic(t, func() {
 		pipeline.Any(bg, pipeline.From(endless), func(context.Context, int) (bool, error) { return true, nil }, pipeline.CollectErrors())
 	}, "CollectErrors", "Any")
 	ctx, cancel := context.WithCancel(bg)

@@ -150,6 +150,8 @@ func TestMapReduceBadInput(t *testing.T) {
 		pipeline.MapReduce(bg, pipeline.From(endless), func(context.Context, int) (int, int, error) { return 0, 0, nil }, nil)
 	}, "MapReduce", "reducer")
 	mustPanic(t, func() { pipeline.MapReduce(bg, pipeline.From(endless), digits, sum, pipeline.Ordered()) }, "Ordered", "MapReduce")
+	mustPanic(t, func() { pipeline.MapReduce(nilCtx, pipeline.From(endless), digits, sum) }, "MapReduce", "Context")
+	mustPanic(t, func() { pipeline.MapReduce[int, string, int](bg, nil, digits, sum) }, "MapReduce", "Stream")
 	ctx, cancel := context.WithCancel(bg)
 	cancel()
 	if out, err := pipeline.MapReduce(ctx, pipeline.From(endless), digits, sum); out != nil || err != context.Canceled {
