@@ -34,13 +34,13 @@ func Batch[T any](s *Stream[T], size int, maxWait time.Duration, opts ...Option)
 	c := options("Batch", opts, "Buffer", "Name")
 	s.claim("Batch")
 	name := stageName(c, "batch", s.depth+1)
-	return &Stream[[]T]{kind: "Batch", depth: s.depth + 1, build: func(r *run) *channel.Receiver[item[[]T]] {
+	return &Stream[[]T]{kind: "Batch", depth: s.depth + 1, name: name, build: func(r *run) *channel.Receiver[item[[]T]] {
 		in := s.build(r)
 		tx, rx := newChan[[]T](r, c.buffer)
-		st := r.stats(name, 1)
-		r.spawn(name, func(ctx context.Context) {
+		st := r.stats(name, 1, []string{s.name}, in)
+		r.spawn(name, st, func(ctx context.Context, st *probe) {
 			defer tx.Close()
-			b := batcher[T]{size: size}
+			b := batcher[T]{size: size, out: newOut(tx)}
 			defer func() { b.fail(r.cause()) }() // anything left when the run stops early
 			for {
 				rctx := ctx
@@ -52,14 +52,14 @@ func Batch[T any](s *Stream[T], size int, maxWait time.Duration, opts ...Option)
 				case err == nil:
 				case errors.Is(err, channel.ErrDisconnected):
 					if len(b.vals) > 0 {
-						b.flush(ctx, r, tx, st)
+						b.flush(ctx, r, st)
 					}
 					return
 				case ctx.Err() != nil:
 					r.stopped.Store(true)
 					return
 				default: // the batch's deadline
-					if !b.flush(ctx, r, tx, st) {
+					if !b.flush(ctx, r, st) {
 						return
 					}
 					continue
@@ -71,7 +71,7 @@ func Batch[T any](s *Stream[T], size int, maxWait time.Duration, opts ...Option)
 				if it.ack != nil {
 					b.acks = append(b.acks, it.ack)
 				}
-				if len(b.vals) == size && !b.flush(ctx, r, tx, st) {
+				if len(b.vals) == size && !b.flush(ctx, r, st) {
 					return
 				}
 			}
@@ -87,16 +87,17 @@ type batcher[T any] struct {
 	acks   []*ack // only of the members that have one
 	ctx    context.Context
 	cancel context.CancelFunc
+	out    *out[[]T]
 }
 
-func (b *batcher[T]) flush(ctx context.Context, r *run, tx *channel.Sender[item[[]T]], st *stageStats) bool {
+func (b *batcher[T]) flush(ctx context.Context, r *run, st *probe) bool {
 	if b.cancel != nil {
 		b.cancel()
 		b.ctx, b.cancel = nil, nil
 	}
 	it := item[[]T]{v: b.vals, ack: newBatchAck(b.acks)}
 	b.vals, b.acks = make([]T, 0, min(b.size, 1024)), nil
-	return sendItem(ctx, r, tx, st, it)
+	return sendItem(ctx, r, b.out, st, it)
 }
 
 func (b *batcher[T]) fail(cause error) {

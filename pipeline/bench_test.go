@@ -4,6 +4,7 @@ import (
 	"context"
 	"iter"
 	"testing"
+	"time"
 
 	"github.com/baton-go/baton/pipeline"
 )
@@ -67,4 +68,25 @@ func BenchmarkMapSpin4(b *testing.B)        { benchSpin(b, pipeline.Workers(4)) 
 func BenchmarkMapSpin4Ordered(b *testing.B) { benchSpin(b, pipeline.Workers(4), pipeline.Ordered()) }
 func BenchmarkMapSpin4OrderedW32(b *testing.B) {
 	benchSpin(b, pipeline.Workers(4), pipeline.Window(32))
+}
+
+// The cost of watching: the same pipeline with a Monitor, and with a stall
+// report (which watches through a Monitor's counters plus each goroutine's
+// state).
+func benchWatched(b *testing.B, opt pipeline.Option, opts ...pipeline.Option) {
+	b.ReportAllocs()
+	s := pipeline.Map(pipeline.From(count(b.N)), noop, opts...)
+	var sum int
+	err := pipeline.ForEach(context.Background(), s, func(_ context.Context, v int) error { sum += v; return nil }, opt)
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+func BenchmarkMapNoop4Monitor(b *testing.B) {
+	benchWatched(b, pipeline.WithMonitor(pipeline.NewMonitor()), pipeline.Workers(4))
+}
+
+func BenchmarkMapNoop4StallReport(b *testing.B) {
+	benchWatched(b, pipeline.WithStallReport(time.Minute, func(pipeline.Stall) {}), pipeline.Workers(4))
 }

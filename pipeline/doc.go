@@ -11,10 +11,11 @@
 //
 // # Descriptions and runs
 //
-// A *Stream is a description. Sources (From, FromReceiver, FromChan),
-// stages (Map, Filter, FlatMap, Batch), fan-out (Split, Broadcast,
-// Partition) and fan-in (Merge) only describe; a sink (Collect, ForEach,
-// Reduce, All, or Run with one Each per branch) builds the whole graph
+// A *Stream is a description. Sources (From, FromSeq2, FromReceiver,
+// FromChan), stages (Map, Filter, FlatMap, Batch), fan-out (Split,
+// Broadcast, Partition) and fan-in (Merge) only describe; a sink (Collect,
+// ForEach, Reduce, All, the early-exit sinks First, Any and MapReduce, or
+// Run with one Each per branch) builds the whole graph
 // behind it, starts its goroutines, and returns only when every one of them
 // has exited. Nothing runs at import or while describing, and nothing
 // outlives the sink.
@@ -37,7 +38,7 @@
 // Callbacks take a context and return an error. The first error or panic of
 // any callback, or the end of the caller's ctx, cancels the context given to
 // every callback and stops every stage; the sink returns that error as a
-// *StageError that names the stage and the item's index, with the cause
+// *StageError that names the stage and the item's exact index, with the cause
 // behind Unwrap. A panic arrives as a *task.PanicError with its stack inside
 // the StageError, so one bad item does not kill the process. With the sink
 // option CollectErrors, a failed item is dropped instead, the rest flows on,
@@ -58,8 +59,16 @@
 // in and out, its errors, and the time its goroutines waited for input and
 // for room in their output, readable while the run goes on: the stage
 // before a long BlockedIn and after a long BlockedOut is the bottleneck.
-// Every stage goroutine carries the pprof label "pipeline.stage" with the
-// stage's name, so CPU profiles split by stage too.
+// It also counts the time spent in each stage's callback (Busy), the fill
+// of each stage's input (Queued of Buffer) and the stages feeding it
+// (Inputs), enough to draw the graph. Every stage goroutine carries the
+// pprof label "pipeline.stage" with the stage's name, so CPU profiles split
+// by stage too.
+//
+// WithStallReport watches a run for the other question, "what is this
+// stuck pipeline waiting on?": when no item moved for a while, it names
+// the stage holding everything back, the stages blocked behind it, the
+// oldest item in its callback, and the stacks of its goroutines there.
 //
 // # Acknowledgements
 //

@@ -73,7 +73,7 @@ func fanOut[T any](s *Stream[T], kind string, n int, opts []Option, route func(k
 	node := &fanNode[T]{}
 	branches := make([]*Stream[T], n)
 	for i := range branches {
-		branches[i] = &Stream[T]{kind: kind, depth: s.depth + 1, build: func(r *run) *channel.Receiver[item[T]] {
+		branches[i] = &Stream[T]{kind: kind, depth: s.depth + 1, name: name, build: func(r *run) *channel.Receiver[item[T]] {
 			st, ok := r.memo[node].(*fanRun[T])
 			if !ok {
 				st = startFan(r, s, name, kind, n, c.buffer, route)
@@ -97,9 +97,11 @@ type fanRun[T any] struct {
 func startFan[T any](r *run, s *Stream[T], name, kind string, n, buffer int, route func(uint64, T) int) *fanRun[T] {
 	in := s.build(r)
 	f := &fanRun[T]{rxs: make([]*channel.Receiver[item[T]], n), built: make([]bool, n)}
-	txs := make([]*channel.Sender[item[T]], n)
+	txs := make([]*out[T], n)
 	for i := range n {
-		txs[i], f.rxs[i] = newChan[T](r, buffer)
+		var tx *channel.Sender[item[T]]
+		tx, f.rxs[i] = newChan[T](r, buffer)
+		txs[i] = newOut(tx)
 	}
 	r.checks = append(r.checks, func() {
 		for i, b := range f.built {
@@ -109,11 +111,11 @@ func startFan[T any](r *run, s *Stream[T], name, kind string, n, buffer int, rou
 			}
 		}
 	})
-	st := r.stats(name, 1)
-	r.spawn(name, func(ctx context.Context) {
+	st := r.stats(name, 1, []string{s.name}, in)
+	r.spawn(name, st, func(ctx context.Context, st *probe) {
 		defer func() {
-			for _, tx := range txs {
-				tx.Close()
+			for _, o := range txs {
+				o.tx.Close()
 			}
 		}()
 		for k := uint64(0); ; k++ {
@@ -129,8 +131,8 @@ func startFan[T any](r *run, s *Stream[T], name, kind string, n, buffer int, rou
 				continue
 			}
 			it.ack.share(n - 1)
-			for _, tx := range txs {
-				if !sendItem(ctx, r, tx, st, it) {
+			for _, o := range txs {
+				if !sendItem(ctx, r, o, st, it) {
 					return
 				}
 			}
@@ -151,13 +153,18 @@ func Merge[T any](streams ...*Stream[T]) *Stream[T] {
 		depth = max(depth, s.depth)
 	}
 	name := fmt.Sprintf("merge#%d", depth+1)
-	return &Stream[T]{kind: "Merge", depth: depth + 1, build: func(r *run) *channel.Receiver[item[T]] {
+	return &Stream[T]{kind: "Merge", depth: depth + 1, name: name, multi: len(streams) > 1, build: func(r *run) *channel.Receiver[item[T]] {
 		ins := make([]*channel.Receiver[item[T]], len(streams))
 		for i, s := range streams {
 			ins[i] = s.build(r)
 		}
 		tx, rx := newChan[T](r, DefaultBuffer)
-		st := r.stats(name, len(streams))
+		names := make([]string, len(streams))
+		queues := make([]queue, len(streams))
+		for i, s := range streams {
+			names[i], queues[i] = s.name, ins[i]
+		}
+		st := r.stats(name, len(streams), names, queues...)
 		if len(streams) == 0 {
 			tx.Close()
 		}
@@ -166,15 +173,16 @@ func Merge[T any](streams ...*Stream[T]) *Stream[T] {
 			if i > 0 {
 				wtx = tx.Clone()
 			}
-			r.spawn(name, func(ctx context.Context) {
+			r.spawn(name, st, func(ctx context.Context, st *probe) {
 				defer wtx.Close()
+				o := newOut(wtx)
 				for {
 					it, err := recvItem(ctx, in, st)
 					if err != nil {
 						r.ended(err)
 						return
 					}
-					if !sendItem(ctx, r, wtx, st, it) {
+					if !sendItem(ctx, r, o, st, it) {
 						return
 					}
 				}

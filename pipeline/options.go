@@ -6,14 +6,15 @@ import (
 )
 
 // Option tunes a stage or a sink. Stage options are Workers, Ordered, Window,
-// Buffer and Name; sink options are CollectErrors and WithMonitor, plus
-// Workers and Name for the sinks that run a callback (ForEach, Each).
+// Buffer and Name; sink options are CollectErrors, WithMonitor and
+// WithStallReport, plus Workers and Name for the sinks that run a callback
+// (ForEach, Each).
 // Passing an option where it has no meaning panics when the stage or sink
 // is built, naming the option, so a misplaced Ordered() is not silently
 // ignored.
 //
 // An Option is also accepted by Run among its sinks, for the options that
-// concern the whole run (CollectErrors, WithMonitor).
+// concern the whole run (CollectErrors, WithMonitor, WithStallReport).
 type Option struct {
 	name  string
 	apply func(*config)
@@ -32,6 +33,7 @@ type config struct {
 	name    string
 	collect bool
 	monitor *Monitor
+	stall   *stallConfig
 }
 
 // Workers sets how many goroutines run the stage's callback at once; the
@@ -139,6 +141,6 @@ func options(where string, opts []Option, allowed ...string) config {
 
 var (
 	stageOpts = []string{"Workers", "Ordered", "Window", "Buffer", "Name"}
-	sinkOpts  = []string{"CollectErrors", "WithMonitor"}
-	eachOpts  = []string{"Workers", "Name", "CollectErrors", "WithMonitor"}
+	sinkOpts  = []string{"CollectErrors", "WithMonitor", "WithStallReport"}
+	eachOpts  = []string{"Workers", "Name", "CollectErrors", "WithMonitor", "WithStallReport"}
 )

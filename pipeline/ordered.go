@@ -10,8 +10,10 @@ import (
 
 // reorder is the shared state of an Ordered stage's workers.
 //
-// A worker first reserves room in the window, then, under recvMu, receives
-// an item and numbers it; so numbers follow input order exactly. It runs
+// A worker first reserves room in the window, then receives an item with
+// its number in the input (see inbox: carried by the item when one
+// goroutine feeds the input, counted under a lock otherwise); so numbers
+// follow input order exactly, and with no gap, as the ring needs. It runs
 // the callback without any lock and deposits the result in
 // ring[seq % window]. Whoever deposits the result at the head of the line,
 // while nobody else is emitting, becomes the emitter: it sends that result,
@@ -39,13 +41,11 @@ type reorder[R any] struct {
 	waiters  atomic.Int64
 	moved    chan struct{} // one token per wake-up; capacity: the workers
 
-	recvMu sync.Mutex
-	next   int64 // under recvMu
-
 	emitMu   sync.Mutex
 	head     int64 // under emitMu
 	emitting bool
 	ring     []slot[R]
+	out      *out[R] // only the emitter sends
 }
 
 type slot[R any] struct {
@@ -55,7 +55,7 @@ type slot[R any] struct {
 }
 
 func startOrdered[T, R any](r *run, name string, st *stageStats, c config,
-	in *channel.Receiver[item[T]], tx *channel.Sender[item[R]], p proc[T, R]) {
+	in *inbox[T], tx *channel.Sender[item[R]], p proc[T, R]) {
 	o := &reorder[R]{window: int64(c.window), moved: make(chan struct{}, c.workers), ring: make([]slot[R], c.window)}
 	r.cleanups = append(r.cleanups, func(cause error) {
 		for i := range o.ring {
@@ -67,61 +67,60 @@ func startOrdered[T, R any](r *run, name string, st *stageStats, c config,
 	})
 	var left atomic.Int64 // workers still running; the last closes tx
 	left.Store(int64(c.workers))
+	o.out = newOut(tx) // used by one emitter at a time, which numbers what it sends
 	for range c.workers {
-		r.spawn(name, func(ctx context.Context) {
+		r.spawn(name, st, func(ctx context.Context, pr *probe) {
 			defer func() {
 				if left.Add(-1) == 0 {
 					tx.Close()
 				}
 			}()
-			orderedWorker(ctx, r, name, st, in, tx, o, p)
+			orderedWorker(ctx, r, name, pr, in.port(), o, p)
 		})
 	}
 }
 
-func orderedWorker[T, R any](ctx context.Context, r *run, name string, st *stageStats,
-	in *channel.Receiver[item[T]], tx *channel.Sender[item[R]], o *reorder[R], p proc[T, R]) {
+func orderedWorker[T, R any](ctx context.Context, r *run, name string, pr *probe,
+	in *port[T], o *reorder[R], p proc[T, R]) {
+	var cur inFlight
+	defer cur.goexit(r, name)
 	for {
-		if !o.reserve(ctx, st) {
+		if !o.reserve(ctx, pr) {
 			r.stopped.Store(true)
 			return
 		}
-		o.recvMu.Lock()
-		it, err := recvItem(ctx, in, st)
-		seq := o.next
-		if err == nil {
-			o.next++
-		}
-		o.recvMu.Unlock()
+		it, seq, err := in.recv(ctx, pr)
 		if err != nil {
 			o.unreserve()
 			r.ended(err)
 			return
 		}
+		cur.enter(it.ack, seq)
+		t := pr.enter(seq)
 		res, err := call(ctx, p, it.v)
+		pr.leave(t)
+		cur.leave()
 		a := it.ack
 		if err != nil {
-			st.failed()
-			serr := &StageError{Stage: name, Index: seq, Err: err}
-			a.fail(serr)
-			if !r.fail(serr) {
+			if !r.failed(name, pr, seq, a, err) {
 				return
 			}
 			res, a = result[R]{}, nil // a hole in the line, so the head moves on
 		}
-		if !o.deposit(ctx, r, tx, st, seq, res, a) {
+		if !o.deposit(ctx, r, pr, seq, res, a) {
 			return
 		}
 	}
 }
 
 // reserve takes room in the window for one item, waiting while it is full.
-func (o *reorder[R]) reserve(ctx context.Context, st *stageStats) bool {
+func (o *reorder[R]) reserve(ctx context.Context, pr *probe) bool {
 	if o.tryReserve() {
 		return true
 	}
-	t0 := timeIfMonitored(st)
-	defer addBlockedIn(st, t0)
+	if pr != nil {
+		defer pr.doneIn(pr.waitIn())
+	}
 	for {
 		o.waiters.Add(1)
 		if o.tryReserve() { // room appeared before we said we wait
@@ -180,7 +179,7 @@ func (o *reorder[R]) wake() {
 
 // deposit puts the result of item seq in the ring and, if it is the head of
 // the line and nobody is emitting, emits every ready result from the head on.
-func (o *reorder[R]) deposit(ctx context.Context, r *run, tx *channel.Sender[item[R]], st *stageStats,
+func (o *reorder[R]) deposit(ctx context.Context, r *run, pr *probe,
 	seq int64, res result[R], a *ack) bool {
 	w := o.window
 	o.emitMu.Lock()
@@ -195,7 +194,7 @@ func (o *reorder[R]) deposit(ctx context.Context, r *run, tx *channel.Sender[ite
 	o.head++
 	for {
 		o.emitMu.Unlock()
-		ok := emit(ctx, r, tx, st, res, a)
+		ok := emit(ctx, r, o.out, pr, res, a)
 		o.passed()
 		o.emitMu.Lock()
 		if !ok {

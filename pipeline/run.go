@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"runtime/pprof"
+	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/baton-go/baton/channel"
 	"github.com/baton-go/baton/task"
@@ -14,6 +16,9 @@ import (
 // errSinkStopped is what messages left in the pipeline are settled with
 // when the consumer of All broke out of its loop.
 var errSinkStopped = errors.New("pipeline: the sink stopped before taking the item")
+
+// runIDs numbers the runs that have a stall report.
+var runIDs atomic.Int64
 
 // run is one execution of a graph: the stages' goroutines, the context that
 // stops them, and what went wrong.
@@ -30,6 +35,11 @@ type run struct {
 	cancel  context.CancelCauseFunc
 	collect bool
 	mon     *Monitor
+	stall   *stallConfig // nil without WithStallReport
+	epoch   time.Time    // the origin of the stats' clock
+	all     []*stageStats
+	watch   *watcher
+	id      string // with a stall report: tells its goroutines apart in a profile
 
 	memo     map[any]any // per-run state of nodes reached from several branches
 	pending  []stageFunc
@@ -45,11 +55,17 @@ type run struct {
 	// like one that finished, so without this flag the sink could not tell
 	// a complete result from a cut-short one.
 	stopped atomic.Bool
+
+	// goexits counts the callbacks that ended their goroutine with
+	// runtime.Goexit and were recorded, with their item, by inFlight; the
+	// goroutine's own ErrGoexit is then not recorded a second time.
+	goexits atomic.Int64
 }
 
 type stageFunc struct {
 	name string
-	fn   func(ctx context.Context)
+	st   *stageStats
+	fn   func(ctx context.Context, p *probe)
 }
 
 type stageHandle struct {
@@ -59,9 +75,15 @@ type stageHandle struct {
 
 func newRun(parent context.Context, c config) *run {
 	ctx, cancel := context.WithCancelCause(parent)
-	r := &run{parent: parent, ctx: ctx, cancel: cancel, collect: c.collect, mon: c.monitor, memo: map[any]any{}}
+	r := &run{parent: parent, ctx: ctx, cancel: cancel, collect: c.collect, mon: c.monitor, stall: c.stall, memo: map[any]any{}}
 	if r.mon != nil {
 		r.mon.reset()
+	}
+	if r.mon != nil || r.stall != nil {
+		r.epoch = time.Now()
+	}
+	if r.stall != nil {
+		r.id = strconv.FormatInt(runIDs.Add(1), 10)
 	}
 	return r
 }
@@ -73,9 +95,11 @@ func checkContext(ctx context.Context, where string) {
 	}
 }
 
-// spawn registers a goroutine of the stage name; start starts it.
-func (r *run) spawn(name string, fn func(ctx context.Context)) {
-	r.pending = append(r.pending, stageFunc{name, fn})
+// spawn registers a goroutine of the stage name, whose counters are st
+// (nil without a monitor); start starts it. fn gets the goroutine's own
+// probe of st.
+func (r *run) spawn(name string, st *stageStats, fn func(ctx context.Context, p *probe)) {
+	r.pending = append(r.pending, stageFunc{name, st, fn})
 }
 
 // start runs the checks and then every registered goroutine. Each runs
@@ -104,13 +128,30 @@ func (r *run) start() {
 					r.cancel(errors.New("pipeline: stage " + sf.name + " ended abnormally"))
 				}
 			}()
-			pprof.Do(r.ctx, pprof.Labels("pipeline.stage", sf.name), sf.fn)
+			p := sf.st.probe()
+			if p != nil {
+				defer p.slot.set(stateDone, 0, 0)
+			}
+			pprof.Do(r.ctx, r.labels(sf.name), func(ctx context.Context) { sf.fn(ctx, p) })
 			clean = true
 			return struct{}{}, nil
 		})
 		r.handles = append(r.handles, stageHandle{sf.name, h})
 	}
 	r.pending = nil
+	if r.stall != nil {
+		r.watch = startWatcher(r)
+	}
+}
+
+// labels are the pprof labels of a stage goroutine. With a stall report
+// they also name the run, so that its goroutines are told apart from those
+// of another run with the same stage names.
+func (r *run) labels(stage string) pprof.LabelSet {
+	if r.stall != nil {
+		return pprof.Labels("pipeline.stage", stage, "pipeline.run", r.id)
+	}
+	return pprof.Labels("pipeline.stage", stage)
 }
 
 // finish waits for every goroutine, settles what is left in the channels and
@@ -118,8 +159,14 @@ func (r *run) start() {
 func (r *run) finish() error {
 	for _, sh := range r.handles {
 		if _, err := sh.h.Join(); err != nil {
+			if errors.Is(err, task.ErrGoexit) && r.goexits.Add(-1) >= 0 {
+				continue // inFlight recorded it, with the item
+			}
 			r.record(&StageError{Stage: sh.name, Index: -1, Err: err})
 		}
+	}
+	if r.watch != nil {
+		r.watch.stop()
 	}
 	cause := r.cause()
 	r.cancel(nil)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"iter"
 	"sync/atomic"
-
-	"github.com/baton-go/baton/channel"
 )
 
 // Every sink below follows the same rules:
@@ -20,13 +18,22 @@ import (
 //     CollectErrors, failed items are dropped, the rest flows on, and the
 //     sink returns every *StageError joined with errors.Join (and ctx's
 //     error if ctx ended).
-//   - WithMonitor(m) reports every stage's statistics, the sink's included.
+//   - Once the run stops, no callback starts, and a callback that then
+//     returns its context's error is not counted as its stage's failure:
+//     its item is settled with the reason the run stopped, so a cancelled
+//     run returns ctx's error alone, with or without CollectErrors and a
+//     Monitor.
+//   - A callback that calls runtime.Goexit stops the run with a
+//     *StageError wrapping task.ErrGoexit that names its item, and that
+//     item's message is settled with the same error.
+//   - WithMonitor(m) reports every stage's statistics, the sink's included,
+//     and WithStallReport(d, fn) reports a run in which nothing moved for d.
 
 // Collect runs s and returns its items in the order they arrive (the input
 // order when every stage is ordered). On an error it returns the items
 // collected so far along with the error.
 //
-// Options: CollectErrors, WithMonitor.
+// Options: CollectErrors, WithMonitor, WithStallReport.
 func Collect[T any](ctx context.Context, s *Stream[T], opts ...Option) ([]T, error) {
 	checkContext(ctx, "Collect")
 	c := options("Collect", opts, sinkOpts...)
@@ -38,8 +45,8 @@ func Collect[T any](ctx context.Context, s *Stream[T], opts ...Option) ([]T, err
 	err := execute(ctx, c, func(r *run) {
 		in := s.build(r)
 		name := stageName(config{}, "collect", s.depth+1)
-		st := r.stats(name, 1)
-		r.spawn(name, func(ctx context.Context) {
+		st := r.stats(name, 1, []string{s.name}, in)
+		r.spawn(name, st, func(ctx context.Context, st *probe) {
 			for {
 				it, err := recvItem(ctx, in, st)
 				if err != nil {
@@ -58,7 +65,8 @@ func Collect[T any](ctx context.Context, s *Stream[T], opts ...Option) ([]T, err
 // goroutines at once, in no particular order. An item is done, and its
 // message from an AckReceiver settled, when fn returns nil for it.
 //
-// Options: Workers, Name, CollectErrors, WithMonitor. A nil fn panics.
+// Options: Workers, Name, CollectErrors, WithMonitor, WithStallReport. A
+// nil fn panics.
 func ForEach[T any](ctx context.Context, s *Stream[T], fn func(ctx context.Context, v T) error, opts ...Option) error {
 	checkContext(ctx, "ForEach")
 	if fn == nil {
@@ -77,13 +85,14 @@ func ForEach[T any](ctx context.Context, s *Stream[T], fn func(ctx context.Conte
 // fails is skipped and acc keeps its previous value. On an error Reduce
 // returns the accumulator as it was, with the error.
 //
-// Options: Name, CollectErrors, WithMonitor. A nil fn panics.
+// Options: Name, CollectErrors, WithMonitor, WithStallReport. A nil fn
+// panics.
 func Reduce[T, A any](ctx context.Context, s *Stream[T], init A, fn func(ctx context.Context, acc A, v T) (A, error), opts ...Option) (A, error) {
 	checkContext(ctx, "Reduce")
 	if fn == nil {
 		panic("pipeline: Reduce(ctx, s, init, fn) needs a non-nil fn")
 	}
-	c := options("Reduce", opts, "Name", "CollectErrors", "WithMonitor")
+	c := options("Reduce", opts, "Name", "CollectErrors", "WithMonitor", "WithStallReport")
 	s.claim("Reduce")
 	if err := ctx.Err(); err != nil {
 		return init, err
@@ -92,21 +101,24 @@ func Reduce[T, A any](ctx context.Context, s *Stream[T], init A, fn func(ctx con
 	err := execute(ctx, c, func(r *run) {
 		in := s.build(r)
 		name := stageName(c, "reduce", s.depth+1)
-		st := r.stats(name, 1)
+		st := r.stats(name, 1, []string{s.name}, in)
 		fold := func(ctx context.Context, v T) (A, error) { return fn(ctx, acc, v) }
-		r.spawn(name, func(ctx context.Context) {
+		r.spawn(name, st, func(ctx context.Context, st *probe) {
+			var cur inFlight
+			defer cur.goexit(r, name)
 			for idx := int64(0); ; idx++ {
 				it, err := recvItem(ctx, in, st)
 				if err != nil {
 					r.ended(err)
 					return
 				}
+				cur.enter(it.ack, idx)
+				t := st.enter(idx)
 				next, err := call(ctx, fold, it.v)
+				st.leave(t)
+				cur.leave()
 				if err != nil {
-					st.failed()
-					serr := &StageError{Stage: name, Index: idx, Err: err}
-					it.ack.fail(serr)
-					if !r.fail(serr) {
+					if !r.failed(name, st, idx, it.ack, err) {
 						return
 					}
 					continue
@@ -129,7 +141,7 @@ func Reduce[T, A any](ctx context.Context, s *Stream[T], init A, fn func(ctx con
 // The pipeline starts when the loop starts, not when All is called. The
 // returned iterator runs once; ranging over it again panics.
 //
-// Options: CollectErrors, WithMonitor. A nil ctx panics at the call.
+// Options: CollectErrors, WithMonitor, WithStallReport. A nil ctx panics at the call.
 func All[T any](ctx context.Context, s *Stream[T], opts ...Option) iter.Seq2[T, error] {
 	checkContext(ctx, "All")
 	c := options("All", opts, sinkOpts...)
@@ -144,43 +156,59 @@ func All[T any](ctx context.Context, s *Stream[T], opts ...Option) iter.Seq2[T, 
 			yield(zero, err)
 			return
 		}
-		r := newRun(ctx, c)
-		in := s.build(r)
-		st := r.stats(stageName(config{}, "all", s.depth+1), 1)
-		r.start()
-		finished := false
-		defer func() {
-			if !finished { // the loop body panicked or called Goexit
-				r.cancel(errSinkStopped)
-				_ = r.finish()
-			}
-		}()
-		broke := false
-		for {
-			it, err := recvItem(r.ctx, in, st)
-			if err != nil {
-				r.ended(err)
-				break
-			}
-			more := yield(it.v, nil)
-			it.ack.taken()
-			if !more {
-				broke = true
-				r.cancel(errSinkStopped)
-				break
-			}
-		}
-		finished = true
-		err := r.finish()
-		if !broke && err != nil {
-			yield(zero, err)
-		}
+		iterate(ctx, s, c, "all", yield)
 	}
 }
 
-// Sink is one consumer in a graph run by Run: made by Each. CollectErrors
-// and WithMonitor are accepted among Run's sinks too, and apply to the whole
-// run.
+// iterate runs s with yield as the body of its sink, on the caller's
+// goroutine: the loop behind All and First. kind names the sink's stage.
+func iterate[T any](ctx context.Context, s *Stream[T], c config, kind string, yield func(T, error) bool) {
+	r := newRun(ctx, c)
+	in := s.build(r)
+	st := r.stats(stageName(config{}, kind, s.depth+1), 1, []string{s.name}, in).probe()
+	r.start()
+	finished := false
+	var held *ack // the item in the loop body
+	defer func() {
+		if !finished { // the loop body panicked or called Goexit
+			held.fail(errSinkStopped)
+			r.cancel(errSinkStopped)
+			_ = r.finish()
+		}
+	}()
+	broke := false
+	for idx := int64(0); ; idx++ {
+		it, err := recvItem(r.ctx, in, st)
+		if err != nil {
+			r.ended(err)
+			break
+		}
+		held = it.ack
+		t := st.enter(idx)
+		more := yield(it.v, nil)
+		st.leave(t)
+		held = nil
+		it.ack.taken()
+		if !more {
+			broke = true
+			r.cancel(errSinkStopped)
+			break
+		}
+	}
+	finished = true
+	if st != nil {
+		st.slot.set(stateDone, 0, 0)
+	}
+	err := r.finish()
+	if !broke && err != nil {
+		var zero T
+		yield(zero, err)
+	}
+}
+
+// Sink is one consumer in a graph run by Run: made by Each. CollectErrors,
+// WithMonitor and WithStallReport are accepted among Run's sinks too, and
+// apply to the whole run.
 type Sink interface {
 	addTo(p *plan)
 }
@@ -214,7 +242,7 @@ func Each[T any](s *Stream[T], fn func(ctx context.Context, v T) error, opts ...
 // Run runs a graph with several sinks, for instance one Each per branch of
 // a Broadcast, and returns when every stage of every sink has exited. Its
 // error is that of a single sink, as described above. Options among the
-// sinks (CollectErrors, WithMonitor) apply to the whole run. Run with no
+// sinks (CollectErrors, WithMonitor, WithStallReport) apply to the whole run. Run with no
 // sinks returns nil (or ctx's error). A Sink runs once: passing it to a
 // second Run panics.
 func Run(ctx context.Context, sinks ...Sink) error {
@@ -246,34 +274,31 @@ func Run(ctx context.Context, sinks ...Sink) error {
 func buildEach[T any](r *run, s *Stream[T], kind string, c config, fn func(context.Context, T) error) {
 	in := s.build(r)
 	name := stageName(c, kind, s.depth+1)
-	st := r.stats(name, c.workers)
-	var counter *atomic.Int64
-	if c.workers > 1 {
-		counter = new(atomic.Int64)
-	}
+	st := r.stats(name, c.workers, []string{s.name}, in)
+	box := newInbox(s, in, c.workers)
 	p := func(ctx context.Context, v T) (struct{}, error) { return struct{}{}, fn(ctx, v) }
 	for range c.workers {
-		r.spawn(name, func(ctx context.Context) { sinkWorker(ctx, r, name, st, in, counter, p) })
+		r.spawn(name, st, func(ctx context.Context, pr *probe) { sinkWorker(ctx, r, name, pr, box.port(), p) })
 	}
 }
 
-func sinkWorker[T any](ctx context.Context, r *run, name string, st *stageStats,
-	in *channel.Receiver[item[T]], counter *atomic.Int64, p func(context.Context, T) (struct{}, error)) {
-	var idx int64
-	for ; ; idx++ {
-		it, err := recvItem(ctx, in, st)
+func sinkWorker[T any](ctx context.Context, r *run, name string, pr *probe,
+	in *port[T], p func(context.Context, T) (struct{}, error)) {
+	var cur inFlight
+	defer cur.goexit(r, name)
+	for {
+		it, idx, err := in.recv(ctx, pr)
 		if err != nil {
 			r.ended(err)
 			return
 		}
-		if counter != nil {
-			idx = counter.Add(1) - 1
-		}
-		if _, err := call(ctx, p, it.v); err != nil {
-			st.failed()
-			serr := &StageError{Stage: name, Index: idx, Err: err}
-			it.ack.fail(serr)
-			if !r.fail(serr) {
+		cur.enter(it.ack, idx)
+		t := pr.enter(idx)
+		_, err = call(ctx, p, it.v)
+		pr.leave(t)
+		cur.leave()
+		if err != nil {
+			if !r.failed(name, pr, idx, it.ack, err) {
 				return
 			}
 			continue

@@ -29,15 +29,65 @@ func From[T any](seq iter.Seq[T], opts ...Option) *Stream[T] {
 	}
 	c := options("From", opts, "Buffer", "Name")
 	name := stageName(c, "from", 0)
-	return &Stream[T]{kind: "From", build: func(r *run) *channel.Receiver[item[T]] {
+	return &Stream[T]{kind: "From", name: name, build: func(r *run) *channel.Receiver[item[T]] {
 		tx, rx := newChan[T](r, c.buffer)
-		st := r.stats(name, 1)
-		r.spawn(name, func(ctx context.Context) {
+		st := r.stats(name, 1, nil)
+		r.spawn(name, st, func(ctx context.Context, st *probe) {
 			defer tx.Close()
+			o := newOut(tx)
+			st.reading()
 			for v := range seq {
-				if !sendItem(ctx, r, tx, st, item[T]{v: v}) {
+				if !sendItem(ctx, r, o, st, item[T]{v: v}) {
 					return
 				}
+				st.reading()
+			}
+		})
+		return rx
+	}}
+}
+
+// FromSeq2 returns a stream of the values of seq, a sequence of values and
+// errors, as a reader's lines with the reader's error (bufio.Scanner's Err
+// no longer needs to be smuggled out through a closure). The first non-nil
+// error ends the source: the run fails with a *StageError that names the
+// source, whose Index is the number of values before the error and whose
+// Err is the error; the value paired with the error is dropped. With
+// CollectErrors the error is collected and the rest of the pipeline drains
+// what the source sent before it, as with FromReceiver: the source itself
+// does not go on.
+//
+// Like From, seq is iterated once, on the source's own goroutine, when a
+// sink runs the stream, and stops early when the pipeline stops.
+//
+// Options: Buffer and Name. A nil seq panics.
+func FromSeq2[T any](seq iter.Seq2[T, error], opts ...Option) *Stream[T] {
+	if seq == nil {
+		panic("pipeline: FromSeq2(seq) needs a non-nil seq")
+	}
+	c := options("FromSeq2", opts, "Buffer", "Name")
+	name := stageName(c, "from", 0)
+	return &Stream[T]{kind: "FromSeq2", name: name, build: func(r *run) *channel.Receiver[item[T]] {
+		tx, rx := newChan[T](r, c.buffer)
+		st := r.stats(name, 1, nil)
+		r.spawn(name, st, func(ctx context.Context, st *probe) {
+			defer tx.Close()
+			o := newOut(tx)
+			st.reading()
+			for v, err := range seq {
+				if err != nil {
+					if ctx.Err() != nil && r.echo(err) {
+						r.stopped.Store(true)
+						return
+					}
+					st.failed()
+					r.fail(&StageError{Stage: name, Index: o.n, Err: err})
+					return
+				}
+				if !sendItem(ctx, r, o, st, item[T]{v: v}) {
+					return
+				}
+				st.reading()
 			}
 		})
 		return rx
@@ -62,11 +112,13 @@ func FromReceiver[T any](rx Receiver[T], opts ...Option) *Stream[T] {
 	c := options("FromReceiver", opts, "Buffer", "Name")
 	name := stageName(c, "receiver", 0)
 	ar, _ := rx.(AckReceiver[T])
-	return &Stream[T]{kind: "FromReceiver", build: func(r *run) *channel.Receiver[item[T]] {
+	return &Stream[T]{kind: "FromReceiver", name: name, build: func(r *run) *channel.Receiver[item[T]] {
 		tx, out := newChan[T](r, c.buffer)
-		st := r.stats(name, 1)
-		r.spawn(name, func(ctx context.Context) {
+		st := r.stats(name, 1, nil)
+		r.spawn(name, st, func(ctx context.Context, st *probe) {
 			defer tx.Close()
+			o := newOut(tx)
+			st.reading()
 			for idx := int64(0); ; idx++ {
 				var it item[T]
 				var err error
@@ -92,11 +144,12 @@ func FromReceiver[T any](rx Receiver[T], opts ...Option) *Stream[T] {
 					return
 				}
 				if st != nil {
-					st.in.Add(1)
+					st.st.in.Add(1)
 				}
-				if !sendItem(ctx, r, tx, st, it) {
+				if !sendItem(ctx, r, o, st, it) {
 					return
 				}
+				st.reading()
 			}
 		})
 		return out
@@ -112,20 +165,23 @@ func FromChan[T any](ch <-chan T, opts ...Option) *Stream[T] {
 	}
 	c := options("FromChan", opts, "Buffer", "Name")
 	name := stageName(c, "chan", 0)
-	return &Stream[T]{kind: "FromChan", build: func(r *run) *channel.Receiver[item[T]] {
+	return &Stream[T]{kind: "FromChan", name: name, build: func(r *run) *channel.Receiver[item[T]] {
 		tx, rx := newChan[T](r, c.buffer)
-		st := r.stats(name, 1)
-		r.spawn(name, func(ctx context.Context) {
+		st := r.stats(name, 1, nil)
+		r.spawn(name, st, func(ctx context.Context, st *probe) {
 			defer tx.Close()
+			o := newOut(tx)
+			st.reading()
 			for {
 				select {
 				case v, ok := <-ch:
 					if !ok {
 						return
 					}
-					if !sendItem(ctx, r, tx, st, item[T]{v: v}) {
+					if !sendItem(ctx, r, o, st, item[T]{v: v}) {
 						return
 					}
+					st.reading()
 				case <-ctx.Done():
 					r.stopped.Store(true)
 					return

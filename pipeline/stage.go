@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"sync/atomic"
 
 	"github.com/baton-go/baton/channel"
 )
@@ -83,77 +82,72 @@ func newStage[T, R any](s *Stream[T], kind string, opts []Option, p proc[T, R]) 
 	c := options(kind, opts, stageOpts...)
 	s.claim(kind)
 	name := stageName(c, kind, s.depth+1)
-	out := &Stream[R]{kind: kind, depth: s.depth + 1}
-	out.build = func(r *run) *channel.Receiver[item[R]] {
+	ordered := c.ordered && c.workers > 1 // a lone worker keeps order by itself
+	res := &Stream[R]{kind: kind, depth: s.depth + 1, name: name, multi: c.workers > 1 && !ordered}
+	res.build = func(r *run) *channel.Receiver[item[R]] {
 		in := s.build(r)
 		tx, rx := newChan[R](r, c.buffer)
-		st := r.stats(name, c.workers)
-		if c.ordered && c.workers > 1 { // a lone worker keeps order by itself
-			startOrdered(r, name, st, c, in, tx, p)
+		st := r.stats(name, c.workers, []string{s.name}, in)
+		box := newInbox(s, in, c.workers)
+		if ordered {
+			startOrdered(r, name, st, c, box, tx, p)
 			return rx
-		}
-		var counter *atomic.Int64
-		if c.workers > 1 {
-			counter = new(atomic.Int64)
 		}
 		for i := range c.workers {
 			wtx := tx
 			if i > 0 {
 				wtx = tx.Clone()
 			}
-			r.spawn(name, func(ctx context.Context) {
-				worker(ctx, r, name, st, in, wtx, counter, p)
+			r.spawn(name, st, func(ctx context.Context, pr *probe) {
+				worker(ctx, r, name, pr, box.port(), newOut(wtx), p)
 			})
 		}
 		return rx
 	}
-	return out
+	return res
 }
 
 // worker is one goroutine of an unordered stage: receive, call, send, until
-// the input ends or the pipeline stops. counter numbers the items across
-// workers; a lone worker counts on its own.
-func worker[T, R any](ctx context.Context, r *run, name string, st *stageStats,
-	in *channel.Receiver[item[T]], tx *channel.Sender[item[R]], counter *atomic.Int64, p proc[T, R]) {
-	defer tx.Close()
-	var idx int64
+// the input ends or the pipeline stops.
+func worker[T, R any](ctx context.Context, r *run, name string, pr *probe,
+	in *port[T], o *out[R], p proc[T, R]) {
+	defer o.tx.Close()
+	var cur inFlight
+	defer cur.goexit(r, name)
 	for {
-		it, err := recvItem(ctx, in, st)
+		it, idx, err := in.recv(ctx, pr)
 		if err != nil {
 			r.ended(err)
 			return
 		}
-		if counter != nil {
-			idx = counter.Add(1) - 1
-		}
+		cur.enter(it.ack, idx)
+		t := pr.enter(idx)
 		res, err := call(ctx, p, it.v)
+		pr.leave(t)
+		cur.leave()
 		if err != nil {
-			st.failed()
-			serr := &StageError{Stage: name, Index: idx, Err: err}
-			it.ack.fail(serr)
-			if !r.fail(serr) {
+			if !r.failed(name, pr, idx, it.ack, err) {
 				return
 			}
-		} else if !emit(ctx, r, tx, st, res, it.ack) {
+		} else if !emit(ctx, r, o, pr, res, it.ack) {
 			return
 		}
-		idx++
 	}
 }
 
 // emit sends what a callback made of one item, dividing the item's message
 // among its children.
-func emit[R any](ctx context.Context, r *run, tx *channel.Sender[item[R]], st *stageStats, res result[R], a *ack) bool {
+func emit[R any](ctx context.Context, r *run, o *out[R], pr *probe, res result[R], a *ack) bool {
 	switch {
 	case res.n == 1:
-		return sendItem(ctx, r, tx, st, item[R]{v: res.one, ack: a})
+		return sendItem(ctx, r, o, pr, item[R]{v: res.one, ack: a})
 	case res.n == 0 || len(res.many) == 0:
 		a.taken() // dropped, or no children: the work is done
 		return true
 	}
 	a.share(len(res.many) - 1)
 	for _, v := range res.many {
-		if !sendItem(ctx, r, tx, st, item[R]{v: v, ack: a}) {
+		if !sendItem(ctx, r, o, pr, item[R]{v: v, ack: a}) {
 			return false
 		}
 	}

@@ -25,16 +25,38 @@ type Stream[T any] struct {
 	depth int    // stages between it and its furthest source; for default names
 	build func(r *run) *channel.Receiver[item[T]]
 	used  atomic.Bool
+	// name is the name of the stage that makes the stream, for the
+	// Inputs of the stages that read it.
+	name string
+	// multi says that several goroutines send into the stream's channel
+	// (an unordered stage with several workers, a Merge of several
+	// streams), so the positions its items carry are not positions in the
+	// channel; see inbox.
+	multi bool
 }
 
 // item is the envelope in which a value travels between stages. It is
 // passed by value through the channels, so a stage whose callback does not
 // allocate moves an item without allocating. ack is nil unless the value
-// came from an AckReceiver.
+// came from an AckReceiver. idx is the item's position in its channel,
+// written by the sender: exact when one goroutine sends into the channel,
+// which lets several workers of the next stage name the right item in a
+// StageError without a lock around their receive (see inbox).
 type item[T any] struct {
 	v   T
 	ack *ack
+	idx int64
 }
+
+// out is one goroutine's end of a stage's output channel: the channel, and
+// the position the next item sent there will have, counted by the owner
+// alone.
+type out[T any] struct {
+	tx *channel.Sender[item[T]]
+	n  int64
+}
+
+func newOut[T any](tx *channel.Sender[item[T]]) *out[T] { return &out[T]{tx: tx} }
 
 // claim marks s as consumed by the consumer being built, or panics if
 // another consumer had it first.
@@ -73,18 +95,26 @@ func newChan[T any](r *run, n int) (*channel.Sender[item[T]], *channel.Receiver[
 // recvItem receives the next item. With a monitor it counts the item and,
 // only when the input is empty, times the wait, so the steady state reads
 // no clock.
-func recvItem[T any](ctx context.Context, rx *channel.Receiver[item[T]], st *stageStats) (item[T], error) {
-	if st == nil {
+func recvItem[T any](ctx context.Context, rx *channel.Receiver[item[T]], p *probe) (item[T], error) {
+	if p == nil {
 		return rx.RecvContext(ctx)
+	}
+	// RecvContext looks at ctx before the channel; so must the monitored
+	// path, or a stopped stage would go on taking the items buffered in its
+	// input (issue 15: a sink with CollectErrors kept calling its callback
+	// after the caller's ctx ended, but only with a Monitor).
+	if err := ctx.Err(); err != nil {
+		var zero item[T]
+		return zero, err
 	}
 	it, err := rx.TryRecv()
 	if err == channel.ErrEmpty {
-		t := st.now()
+		t := p.waitIn()
 		it, err = rx.RecvContext(ctx)
-		st.blockedIn.Add(int64(st.since(t)))
+		p.doneIn(t)
 	}
 	if err == nil {
-		st.in.Add(1)
+		p.st.in.Add(1)
 	}
 	return it, err
 }
@@ -92,22 +122,24 @@ func recvItem[T any](ctx context.Context, rx *channel.Receiver[item[T]], st *sta
 // sendItem sends it, waiting while the output is full. If the pipeline
 // stops first, it settles the item's message with the reason, records that
 // the run was cut short, and reports false.
-func sendItem[T any](ctx context.Context, r *run, tx *channel.Sender[item[T]], st *stageStats, it item[T]) bool {
+func sendItem[T any](ctx context.Context, r *run, o *out[T], p *probe, it item[T]) bool {
 	var err error
-	if st != nil && tx.IsFull() {
-		t := st.now()
-		err = tx.SendContext(ctx, it)
-		st.blockedOut.Add(int64(st.since(t)))
+	it.idx = o.n
+	if p != nil && o.tx.IsFull() {
+		t := p.waitOut()
+		err = o.tx.SendContext(ctx, it)
+		p.doneOut(t)
 	} else {
-		err = tx.SendContext(ctx, it)
+		err = o.tx.SendContext(ctx, it)
 	}
 	if err != nil {
 		it.ack.fail(r.cause())
 		r.stopped.Store(true)
 		return false
 	}
-	if st != nil {
-		st.out.Add(1)
+	o.n++
+	if p != nil {
+		p.st.out.Add(1)
 	}
 	return true
 }

@@ -1,0 +1,119 @@
+package pipeline_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/baton-go/baton/pipeline"
+)
+
+func byName(st []pipeline.StageStats) map[string]pipeline.StageStats {
+	m := map[string]pipeline.StageStats{}
+	for _, s := range st {
+		m[s.Name] = s
+	}
+	return m
+}
+
+// sleeper is a callback that takes d of the bubble's fake clock per item.
+func sleeper(d time.Duration) func(context.Context, int) (int, error) {
+	return func(_ context.Context, v int) (int, error) {
+		time.Sleep(d)
+		return v, nil
+	}
+}
+
+// Busy is the time spent in callbacks, summed over workers; Inputs draw
+// the graph; Buffer is each stage's input capacity. Inside a synctest
+// bubble the clock moves only while the callbacks sleep, so every Busy is
+// exact.
+func TestMonitorBusyInputsBuffer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := pipeline.NewMonitor()
+		src := pipeline.From(slices.Values(seq(10)), pipeline.Name("src"), pipeline.Buffer(3))
+		parts := pipeline.Broadcast(src, 2, pipeline.Name("copy"), pipeline.Buffer(5))
+		a := pipeline.Map(parts[0], sleeper(10*time.Millisecond), pipeline.Name("a"), pipeline.Workers(2), pipeline.Buffer(7))
+		b := pipeline.Filter(parts[1], func(ctx context.Context, v int) (bool, error) {
+			_, err := sleeper(3*time.Millisecond)(ctx, v)
+			return v%2 == 0, err
+		}, pipeline.Name("b"), pipeline.Workers(3), pipeline.Ordered())
+		o := pipeline.Map(pipeline.Merge(a, b), sleeper(time.Millisecond), pipeline.Name("o"), pipeline.Workers(2), pipeline.Ordered())
+		var total int
+		sum, err := pipeline.Reduce(bg, o, 0, func(_ context.Context, acc, v int) (int, error) {
+			time.Sleep(2 * time.Millisecond)
+			total++
+			return acc + v, nil
+		}, pipeline.Name("sum"), pipeline.WithMonitor(m))
+		if err != nil || total != 15 || sum != 45+20 {
+			t.Fatalf("sum %d of %d items, err %v", sum, total, err)
+		}
+		st := byName(m.Stages())
+		want := map[string]struct {
+			busy   time.Duration
+			buffer int
+			inputs []string
+		}{
+			"src":     {0, 0, nil},
+			"copy":    {0, 3, []string{"src"}},
+			"a":       {100 * time.Millisecond, 5, []string{"copy"}},
+			"b":       {30 * time.Millisecond, 5, []string{"copy"}},
+			"merge#3": {0, 7 + pipeline.DefaultBuffer, []string{"a", "b"}},
+			"o":       {15 * time.Millisecond, pipeline.DefaultBuffer, []string{"merge#3"}},
+			"sum":     {30 * time.Millisecond, pipeline.DefaultBuffer, []string{"o"}},
+		}
+		if len(st) != len(want) {
+			t.Fatalf("stages %v", m.Stages())
+		}
+		for name, w := range want {
+			got, ok := st[name]
+			if !ok {
+				t.Fatalf("no stage %s in %v", name, m.Stages())
+			}
+			if got.Busy != w.busy || got.Buffer != w.buffer || !slices.Equal(got.Inputs, w.inputs) || got.Queued != 0 {
+				t.Errorf("%s: busy %v, buffer %d, queued %d, inputs %q; want busy %v, buffer %d, queued 0, inputs %q",
+					name, got.Busy, got.Buffer, got.Queued, got.Inputs, w.busy, w.buffer, w.inputs)
+			}
+		}
+	})
+}
+
+// Queued is what waits in a stage's input right now: with the only
+// worker of hold stuck in its callback on item 0, the source fills hold's
+// input and then waits.
+func TestMonitorQueued(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := pipeline.NewMonitor()
+		gate := make(chan struct{})
+		src := pipeline.From(slices.Values(seq(100)), pipeline.Name("src"), pipeline.Buffer(8))
+		hold := pipeline.Map(src, func(_ context.Context, v int) (int, error) {
+			if v == 0 {
+				<-gate
+			}
+			return v, nil
+		}, pipeline.Name("hold"), pipeline.Buffer(4))
+		done := make(chan error)
+		go func() {
+			done <- pipeline.ForEach(bg, hold, func(context.Context, int) error { return nil }, pipeline.Name("sink"), pipeline.WithMonitor(m))
+		}()
+		synctest.Wait()
+		st := byName(m.Stages())
+		if h := st["hold"]; h.Queued != 8 || h.Buffer != 8 || h.In != 1 {
+			t.Errorf("hold: %+v, want 8 of 8 queued and 1 taken", h)
+		}
+		if s := st["sink"]; s.Queued != 0 || s.Buffer != 4 {
+			t.Errorf("sink: %+v, want 0 of 4 queued", s)
+		}
+		close(gate)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range m.Stages() {
+			if s.Queued != 0 {
+				t.Errorf("%s: %d queued after the run", s.Name, s.Queued)
+			}
+		}
+	})
+}
