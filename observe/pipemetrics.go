@@ -66,12 +66,11 @@ func (c *pipelineCollector) Collect(ch chan<- prometheus.Metric) {
 		counter(dIn, float64(s.In))
 		counter(dOut, float64(s.Out))
 		counter(dErrors, float64(s.Errors))
-		counter(dBusy, busyOf(s).Seconds())
+		counter(dBusy, s.Busy.Seconds())
 		counter(dBlockedIn, s.BlockedIn.Seconds())
 		counter(dBlockedOut, s.BlockedOut.Seconds())
-		q, b := bufferOf(s)
-		gauge(dQueued, float64(q))
-		gauge(dBuffer, float64(b))
+		gauge(dQueued, float64(s.Queued))
+		gauge(dBuffer, float64(s.Buffer))
 	}
 }
 

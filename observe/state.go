@@ -112,10 +112,9 @@ func (v *pipeView) state(name string, now time.Time) PipelineState {
 	}
 	out := make([]StageState, len(cur))
 	for i, s := range cur {
-		q, b := bufferOf(s)
 		out[i] = StageState{
 			Name: stageLabel(cur, i), Workers: s.Workers, Inputs: inputsOf(cur, i),
-			In: s.In, Out: s.Out, Errors: s.Errors, Queued: q, Buffer: b,
+			In: s.In, Out: s.Out, Errors: s.Errors, Queued: s.Queued, Buffer: s.Buffer,
 		}
 		if v.last != nil {
 			d := v.last[i]
@@ -155,10 +154,10 @@ func derive(prev, cur []pipeline.StageStats, dt time.Duration) []StageState {
 		frac := func(a, b time.Duration) float64 { return clamp01(float64(b-a) / worker) }
 		out[i] = StageState{
 			Rate:       float64(items) / dt.Seconds(),
+			Busy:       frac(p.Busy, c.Busy),
 			BlockedIn:  frac(p.BlockedIn, c.BlockedIn),
 			BlockedOut: frac(p.BlockedOut, c.BlockedOut),
 		}
-		out[i].Busy = busyFrac(p, c, out[i], frac)
 	}
 	if b := bottleneck(cur, out); b >= 0 {
 		out[b].Bottleneck = true
@@ -201,3 +200,11 @@ func bottleneck(stages []pipeline.StageStats, d []StageState) int {
 }
 
 func clamp01(x float64) float64 { return min(max(x, 0), 1) }
+
+// inputsOf names the stages feeding stage i: none for a source.
+func inputsOf(stages []pipeline.StageStats, i int) []string {
+	if stages[i].Inputs == nil {
+		return []string{}
+	}
+	return stages[i].Inputs
+}

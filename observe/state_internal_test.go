@@ -10,12 +10,13 @@ import (
 
 // stage builds a StageStats whose counters advanced by in/out items and
 // the given fractions of a second of each worker's time.
+// Each stage is fed by the one before it in the list.
 func stage(name string, workers int, items int64, busy, blockedIn, blockedOut float64) pipeline.StageStats {
 	sec := func(f float64) time.Duration { return time.Duration(f * float64(workers) * float64(time.Second)) }
-	return withBusy(pipeline.StageStats{
+	return pipeline.StageStats{
 		Name: name, Workers: workers, In: items, Out: items,
-		BlockedIn: sec(blockedIn), BlockedOut: sec(blockedOut),
-	}, sec(busy))
+		Busy: sec(busy), BlockedIn: sec(blockedIn), BlockedOut: sec(blockedOut),
+	}
 }
 
 func TestBottleneck(t *testing.T) {
@@ -51,6 +52,9 @@ func TestBottleneck(t *testing.T) {
 			stage("map", 1, 0, 0, 0, 0),
 		}, ""},
 	} {
+		for i := 1; i < len(c.stages); i++ {
+			c.stages[i].Inputs = []string{c.stages[i-1].Name}
+		}
 		d := derive(zero(names(c.stages)...), c.stages, time.Second)
 		got := ""
 		for i, s := range d {
@@ -68,10 +72,10 @@ func TestBottleneck(t *testing.T) {
 }
 
 func TestDeriveRates(t *testing.T) {
-	prev := []pipeline.StageStats{{Name: "src", Workers: 1, Out: 10}, {Name: "map", Workers: 4, In: 10, Out: 10}}
+	prev := []pipeline.StageStats{{Name: "src", Workers: 1, Out: 10}, {Name: "map", Workers: 4, In: 10, Out: 10, Inputs: []string{"src"}}}
 	cur := []pipeline.StageStats{
 		{Name: "src", Workers: 1, Out: 310, BlockedOut: time.Second},
-		{Name: "map", Workers: 4, In: 210, Out: 210, BlockedIn: time.Second},
+		{Name: "map", Workers: 4, In: 210, Out: 210, BlockedIn: time.Second, Busy: 6 * time.Second, Inputs: []string{"src"}},
 	}
 	d := derive(prev, cur, 2*time.Second)
 	if d[0].Rate != 150 || d[1].Rate != 100 {
@@ -79,6 +83,9 @@ func TestDeriveRates(t *testing.T) {
 	}
 	if d[0].BlockedOut != 0.5 || d[1].BlockedIn != 0.125 {
 		t.Errorf("blocked %v, %v; want 0.5 and 1s/(4 workers × 2s) = 0.125", d[0].BlockedOut, d[1].BlockedIn)
+	}
+	if d[1].Busy != 0.75 {
+		t.Errorf("busy %v, want 6s/(4 workers × 2s) = 0.75", d[1].Busy)
 	}
 }
 

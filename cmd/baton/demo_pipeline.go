@@ -17,7 +17,7 @@ import (
 // moreDemos are the demos besides distributed, by the word after `demo`.
 var moreDemos = map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) int{
 	"pipeline": runDemoPipeline,
-	// "stuck":    runDemoStuck,
+	"stuck":    runDemoStuck,
 }
 
 const demoPipelineUsage = `Usage: baton demo pipeline [flags]
