@@ -108,7 +108,7 @@ function sparkline(hist) {
   svg.setAttribute("viewBox", "0 0 60 20");
   svg.setAttribute("preserveAspectRatio", "none");
   const top = Math.max(1, ...hist);
-  const pts = hist.map((v, i) => (60 - hist.length + i + 1) + "," + (19 - 18 * v / top).toFixed(2));
+  const pts = hist.map((v, i) => (60 - hist.length + i + 1) + "," + (19 - 15 * v / top).toFixed(2));
   const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
   line.setAttribute("points", pts.join(" "));
   line.setAttribute("vector-effect", "non-scaling-stroke");
