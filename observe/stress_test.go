@@ -37,9 +37,13 @@ func TestStressRegisterWhileReading(t *testing.T) {
 				default:
 				}
 				o.Snapshot()
-				get(h, http.MethodGet, "/api/state")
-				scrape(t, h)
 				o.Stuck(1)
+				for _, path := range []string{"/api/state", "/metrics"} {
+					if code, _, body := get(h, http.MethodGet, path); code != http.StatusOK {
+						t.Errorf("GET %s: %d %s", path, code, body)
+						return
+					}
+				}
 			}
 		})
 	}
