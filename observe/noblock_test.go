@@ -59,7 +59,7 @@ func TestReadingNeverWaitsForWorkers(t *testing.T) {
 	for range 3 {
 		within(t, "Snapshot", func() { o.Snapshot() })
 		within(t, "GET /api/state", func() { get(h, http.MethodGet, "/api/state") })
-		within(t, "GET /metrics", func() { scrape(t, h) })
+		within(t, "GET /metrics", func() { get(h, http.MethodGet, "/metrics") })
 	}
 	if s := o.Snapshot(); s.Pools[0].Stats.Running != 2 || s.Pools[0].Stats.Waiting != 1 {
 		t.Fatalf("snapshot of the held pool: %+v", s.Pools[0].Stats)
