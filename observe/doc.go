@@ -30,9 +30,11 @@
 // queued tasks, task rate and a sparkline of the last minute. Its script
 // and style are embedded: the page works offline.
 //
-// Reading the state never takes a lock that a worker waits on: it reads
-// the atomic counters of Stats and Stages, and the samples it keeps for
-// rates and sparklines are guarded by the Observer's own lock.
+// Reading the state never takes a lock that a worker waits on for a task:
+// it reads the counters of Stats and Stages, and the samples it keeps for
+// rates and sparklines are guarded by the Observer's own lock. (Stuck is
+// the exception: the pool's Running takes each worker's own small lock,
+// held around each observed task's start and end.)
 //
 // # Stuck tasks
 //
