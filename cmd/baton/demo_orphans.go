@@ -33,7 +33,7 @@ const demoDirPrefix = "baton-demo-"
 // orphanGrace is how long a child whose demo is gone has to shut down.
 const (
 	parentWatchEvery = 250 * time.Millisecond
-	orphanGrace      = 10 * time.Second
+	orphanGrace      = 3 * time.Second
 )
 
 // prepareDemoChild makes cmd a child of this demo: it learns the demo's
