@@ -6,6 +6,7 @@ require (
 	github.com/Workiva/go-datastructures v1.1.7
 	github.com/alitto/pond/v2 v2.7.1
 	github.com/baton-go/baton v0.0.0
+	github.com/destel/rill v0.9.0
 	github.com/gammazero/workerpool v1.3.0
 	github.com/panjf2000/ants/v2 v2.12.1
 	github.com/puzpuzpuz/xsync/v4 v4.5.0

@@ -108,3 +108,65 @@ func TestRWMutexClearPoisonRacingUnlock(t *testing.T) {
 		})
 	}
 }
+
+// Releasing a read lock never waits, whatever is pending: two readers hold
+// an RWMutex, a ClearPoison comes, and reader B leaves only once reader A's
+// release has returned. Were a release to wait for the write lock (to settle
+// the clear), it would wait for B, which waits for A. RWith runs its
+// function only on a mutex that is not poisoned, so its case clears a
+// healthy mutex, which is legal and was left pending all the same.
+func TestRWMutexReleaseAfterClearNeverWaits(t *testing.T) {
+	for _, first := range []struct {
+		name   string
+		poison bool
+		// hold read-locks m, closes held, and releases once leave is closed.
+		hold func(m *guard.RWMutex[int], held chan<- struct{}, leave <-chan struct{})
+	}{
+		{"RUnlock", true, func(m *guard.RWMutex[int], held chan<- struct{}, leave <-chan struct{}) {
+			r, _ := m.RLock()
+			close(held)
+			<-leave
+			r.RUnlock()
+		}},
+		{"RWith", false, func(m *guard.RWMutex[int], held chan<- struct{}, leave <-chan struct{}) {
+			_ = m.RWith(func(*int) error {
+				close(held)
+				<-leave
+				return nil
+			})
+		}},
+	} {
+		t.Run(first.name, func(t *testing.T) {
+			m := guard.NewRWMutex(0)
+			if first.poison {
+				poisonMutex[int](m)
+			}
+			aHeld, aLeave, aLeft := make(chan struct{}), make(chan struct{}), make(chan struct{})
+			go func() { first.hold(m, aHeld, aLeave); close(aLeft) }()
+			waitAll(t, aHeld)
+			b, err := m.RLock()
+			if first.poison != errors.Is(err, guard.ErrPoisoned) {
+				t.Fatalf("RLock: %v (poisoned: %v)", err, first.poison)
+			}
+			m.ClearPoison()
+			bLeft := make(chan struct{})
+			go func() {
+				<-aLeft // B leaves only after A's release returned
+				b.RUnlock()
+				close(bLeft)
+			}()
+			close(aLeave)
+			waitAll(t, bLeft)
+			for _, lock := range []func() (func(), error){
+				func() (func(), error) { r, err := m.RLock(); return r.RUnlock, err },
+				func() (func(), error) { w, err := m.Lock(); return w.Unlock, err },
+			} {
+				unlock, err := lock()
+				unlock()
+				if err != nil {
+					t.Fatalf("lock after ClearPoison and both releases: %v", err)
+				}
+			}
+		})
+	}
+}

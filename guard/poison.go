@@ -3,7 +3,6 @@ package guard
 import (
 	"errors"
 	"fmt"
-	"sync"
 	"sync/atomic"
 )
 
@@ -13,8 +12,9 @@ import (
 // their function. A write guard's ClearPoison ends it.
 var ErrPoisoned = errors.New("guard: poisoned: a goroutine panicked while holding the lock")
 
-// poison records whether the lock is poisoned. err is what the lock
-// methods return; it is read and written only under the (write) lock, as a
+// poison records whether a Mutex is poisoned (RWMutex keeps one atomic flag;
+// see its poisoned field). err is what the lock methods return; it is read
+// and written only under the lock, as a
 // plain field, which keeps Mutex.Lock within the compiler's inlining budget,
 // and that is most of its speed. flag says the same for IsPoisoned, which
 // needs no lock. pending carries a Mutex-level ClearPoison made while the
@@ -54,7 +54,7 @@ func (p *poison) settle() {
 	}
 }
 
-// writeLocker is the write side of sync.Mutex and sync.RWMutex.
+// writeLocker is the write side of sync.Mutex.
 type writeLocker interface {
 	TryLock() bool
 	Unlock()
@@ -72,21 +72,6 @@ type writeLocker interface {
 // unlock. No clear is lost: once both calls return, the next Lock sees it.
 func (p *poison) settleAfter(l writeLocker) {
 	if p.pending.Load() && l.TryLock() {
-		p.settle()
-		l.Unlock()
-	}
-}
-
-// settleAfterWait is settleAfter for an RWMutex's unlocks. There TryLock
-// can fail without anyone holding the lock: sync.RWMutex.TryLock briefly
-// holds an inner mutex, so a ClearPoison's TryLock (failing on a reader)
-// and that reader's TryLock after its RUnlock can each make the other
-// fail, and the clear is lost. An unlocker holds nothing any more, so it
-// can wait for the write lock instead; it does so only while a clear is
-// pending.
-func (p *poison) settleAfterWait(l sync.Locker) {
-	if p.pending.Load() {
-		l.Lock()
 		p.settle()
 		l.Unlock()
 	}

@@ -1,6 +1,9 @@
 package guard
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // RWMutex is a reader/writer lock that owns a value of type T: any number of
 // readers or one writer at a time. Only a panic under the write lock poisons
@@ -9,10 +12,18 @@ import "sync"
 // The zero value is an unlocked RWMutex holding the zero T. An RWMutex must
 // not be copied after first use.
 type RWMutex[T any] struct {
-	rw     sync.RWMutex
-	held   bool // write-held; written only by the writer
-	poison poison
-	v      T
+	rw   sync.RWMutex
+	held bool // write-held; written only by the writer
+	// poisoned (1 or 0) is the whole poison state, read by every lock
+	// method. Mutex keeps a plain field under the lock and carries a clear
+	// made without the lock to the holder's unlock; an RWMutex cannot
+	// settle a clear at an unlock, because a reader's release would have to
+	// wait for the write lock, that is for the other readers, and a reader
+	// that waits for another's release would deadlock with it. An atomic
+	// flag needs no settling: ClearPoison stores 0, and every lock taken
+	// after it sees 0.
+	poisoned atomic.Uint32
+	v        T
 }
 
 // WriteGuard is the proof that an RWMutex is write-locked: like Guard, it is
@@ -40,8 +51,13 @@ func NewRWMutex[T any](v T) *RWMutex[T] {
 func (m *RWMutex[T]) Lock() (*WriteGuard[T], error) {
 	m.rw.Lock()
 	m.held = true
-	return (*WriteGuard[T])(m), m.poison.err
+	return (*WriteGuard[T])(m), poisonErrs[m.poisoned.Load()&1]
 }
+
+// poisonErrs maps RWMutex.poisoned to what Lock and RLock return. Indexing
+// it, where a branch or a method would not, keeps Lock within the
+// compiler's inlining budget (go build -gcflags=-m reports the cost).
+var poisonErrs = [2]error{nil, ErrPoisoned}
 
 // TryLock write-locks the mutex if that needs no waiting, and reports
 // whether it did; on false the guard is nil. As with Mutex.TryLock, call
@@ -60,7 +76,7 @@ func (m *RWMutex[T]) TryLock() (*WriteGuard[T], bool) {
 // lock: a writer waiting in between would deadlock both.
 func (m *RWMutex[T]) RLock() (ReadGuard[T], error) {
 	m.rw.RLock()
-	return ReadGuard[T]{m: m}, m.poison.err
+	return ReadGuard[T]{m: m}, poisonErrs[m.poisoned.Load()&1]
 }
 
 // TryRLock read-locks the mutex if that needs no waiting, and reports
@@ -80,20 +96,16 @@ func (m *RWMutex[T]) With(fn func(v *T) error) error {
 		panic("guard: nil function passed to With")
 	}
 	m.rw.Lock()
-	m.poison.settle()
-	if m.poison.err != nil {
+	if m.poisoned.Load() != 0 {
 		m.rw.Unlock()
-		m.poison.settleAfterWait(&m.rw)
 		return ErrPoisoned
 	}
 	normal := false
 	defer func() {
 		if !normal {
-			m.poison.set()
+			m.poisoned.Store(1)
 		}
-		m.poison.settle()
 		m.rw.Unlock()
-		m.poison.settleAfterWait(&m.rw)
 	}()
 	err := fn(&m.v)
 	normal = true
@@ -110,29 +122,27 @@ func (m *RWMutex[T]) RWith(fn func(v *T) error) error {
 		panic("guard: nil function passed to RWith")
 	}
 	m.rw.RLock()
-	defer func() {
-		m.rw.RUnlock()
-		m.poison.settleAfterWait(&m.rw)
-	}()
-	if m.poison.flag.Load() {
+	defer m.rw.RUnlock()
+	if m.poisoned.Load() != 0 {
 		return ErrPoisoned
 	}
 	return fn(&m.v)
 }
 
 // ClearPoison declares the value consistent again, with or without a lock
-// held, as Mutex.ClearPoison does. While any guard is held, Lock and RLock
-// stop returning ErrPoisoned once a writer unlocks, or at once if no lock is
-// held; IsPoisoned reports false at once.
+// held. It takes effect at once: IsPoisoned reports false, and every lock
+// taken after the call returns no ErrPoisoned (sooner than Mutex.ClearPoison
+// made while the mutex is held, which waits for the holder's unlock). It
+// waits for nothing. A panic that poisons the mutex after the call wins over
+// it.
 func (m *RWMutex[T]) ClearPoison() {
-	m.poison.requestClear()
-	m.poison.settleAfter(&m.rw)
+	m.poisoned.Store(0)
 }
 
 // IsPoisoned reports whether a panic under the write lock poisoned the mutex
 // and no ClearPoison has been called since.
 func (m *RWMutex[T]) IsPoisoned() bool {
-	return m.poison.flag.Load()
+	return m.poisoned.Load() != 0
 }
 
 // Value returns a pointer to the protected value, valid until Unlock. It
@@ -151,7 +161,7 @@ func (w *WriteGuard[T]) ClearPoison() {
 	if !w.held {
 		panic("guard: ClearPoison called on a WriteGuard after Unlock")
 	}
-	w.poison.clear()
+	w.poisoned.Store(0)
 }
 
 // Unlock releases the write lock. Called directly by defer, it poisons the
@@ -164,13 +174,11 @@ func (w *WriteGuard[T]) Unlock() {
 	}
 	w.held = false
 	if r != nil {
-		w.poison.set()
+		w.poisoned.Store(1)
 		w.rw.Unlock()
 		panic(r)
 	}
-	w.poison.settle()
 	w.rw.Unlock()
-	w.poison.settleAfterWait(&w.rw)
 }
 
 // Value returns a pointer to the protected value, valid until RUnlock. Read
@@ -183,9 +191,10 @@ func (r *ReadGuard[T]) Value() *T {
 	return &r.m.v
 }
 
-// RUnlock releases the read lock. A panic in flight is left alone: readers
-// do not poison. It panics if this guard does not hold the lock (unlocked
-// already, or from a failed TryRLock).
+// RUnlock releases the read lock, and, as with sync.RWMutex, never waits. A
+// panic in flight is left alone: readers do not poison. It panics if this
+// guard does not hold the lock (unlocked already, or from a failed
+// TryRLock).
 func (r *ReadGuard[T]) RUnlock() {
 	m := r.m
 	if m == nil {
@@ -193,9 +202,6 @@ func (r *ReadGuard[T]) RUnlock() {
 	}
 	r.m = nil
 	m.rw.RUnlock()
-	// A ClearPoison made while this reader held the lock could not take
-	// the write lock; the last reader out applies it.
-	m.poison.settleAfterWait(&m.rw)
 }
 
 // noCopy makes go vet's copylocks check report copies of the struct that

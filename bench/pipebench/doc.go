@@ -7,6 +7,8 @@
 //     cancellation. Its ordered form hands each item a one-slot result
 //     channel through a queue of n+1, the usual hand-written way to keep
 //     order.
+//   - rill: github.com/destel/rill v0.9.0, Map (unordered) and OrderedMap,
+//     the closest pipeline library: stages over channels of Try values.
 //   - conc: github.com/sourcegraph/conc v0.3.0: stream (ordered, window
 //     n+1), pool with results and iter.Map (unordered from the pipeline's
 //     point of view: they hand back a slice at the end).
@@ -19,11 +21,7 @@
 // endless input or bound its memory. W5 also runs baton with Window(64), to
 // show what a wider reorder window buys.
 //
-// rill (github.com/destel/rill), the closest peer, is not served by the
-// module proxy, so it cannot be measured here; its published figures are
-// quoted in the report instead.
-//
-// Workloads, from the pipeline issue:
+// Workloads:
 //
 //   - W4, throughput: a Map of a no-op and of about 1 µs of calibrated spin,
 //     over N items, with n ∈ {1, 4, 8} workers, unordered and ordered.

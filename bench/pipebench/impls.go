@@ -8,6 +8,7 @@ import (
 
 	"github.com/alitto/pond/v2"
 	"github.com/baton-go/baton/pipeline"
+	"github.com/destel/rill"
 	conciter "github.com/sourcegraph/conc/iter"
 	concpool "github.com/sourcegraph/conc/pool"
 	"github.com/sourcegraph/conc/stream"
@@ -40,6 +41,7 @@ var Impls = []Impl{
 	// the window buys against head-of-line blocking.
 	{Name: "baton-w64", Ordered: true, Only: "W5", Run: runBatonWindow(64)},
 	{Name: "native", Ordered: true, Unorder: true, Run: runNative},
+	{Name: "rill", Ordered: true, Unorder: true, Run: runRill},
 	{Name: "conc-stream", Ordered: true, Run: runConcStream},
 	{Name: "conc-pool", Unorder: true, Run: runConcPool},
 	{Name: "conc-iter", Unorder: true, Batch: true, Run: runConcIter},
@@ -217,6 +219,28 @@ func runNativeOrdered(r Row) int {
 		sum += <-res
 	}
 	wg.Wait()
+	return sum
+}
+
+// runRill is rill's Map, or OrderedMap, over a channel of its Try values;
+// the sink reads the output channel in one goroutine, as baton's Reduce
+// does.
+func runRill(r Row) int {
+	in := rill.FromSeq(counter(r.Items), nil)
+	f := func(v int) (int, error) { return r.Work.Do(v), nil }
+	var out <-chan rill.Try[int]
+	if r.Ordered {
+		out = rill.OrderedMap(in, r.Workers, f)
+	} else {
+		out = rill.Map(in, r.Workers, f)
+	}
+	sum := 0
+	for t := range out {
+		if t.Error != nil {
+			panic(t.Error)
+		}
+		sum += t.Value
+	}
 	return sum
 }
 

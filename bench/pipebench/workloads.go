@@ -39,7 +39,7 @@ type Config struct {
 }
 
 // Default and full sizes: the default keeps `baton bench pipeline` under
-// a minute on two quiet cores; --full uses the issue's N of one million.
+// a minute on two quiet cores; --full uses N = one million.
 const (
 	DefaultItems = 100_000
 	FullItems    = 1_000_000

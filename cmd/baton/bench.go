@@ -237,6 +237,22 @@ func writeLayersHelp(w io.Writer) {
 	}
 }
 
+// layerNames lists the layers' names for a message: "pool, pipeline and
+// jetstream".
+func layerNames() string {
+	var names []string
+	for _, l := range benchLayers {
+		names = append(names, l.name)
+	}
+	switch len(names) {
+	case 0:
+		return "none in this build"
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
 // runBench is `baton bench`, or `baton bench <layer>` when its first
 // argument names a layer.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -245,6 +261,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			if args[0] == l.name {
 				return l.run(ctx, args[1:], stdout, stderr)
 			}
+		}
+		if !strings.HasPrefix(args[0], "-") {
+			fmt.Fprintf(stderr, "baton bench: no layer %q; the layers are %s (see baton bench --help)\n", args[0], layerNames())
+			return exitUsage
 		}
 	}
 	o, err := parseBench(args, stdout)

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/baton-go/baton/bench/suite"
 	"github.com/baton-go/baton/jetstream/jsbench"
 )
 
@@ -37,6 +38,9 @@ Then it measures back-pressure: a full stream, one send waiting for room,
 and the time from the acknowledgement that makes room to the waiting send's
 return, with the number of attempts the waiting send made meanwhile.
 
+Progress goes to stderr (-q: none), with the time left, estimated from
+the runs done so far; the report ends with the total time.
+
 Exit status: 0 when done; 2 for bad input; 130 when interrupted.
 
 Flags:
@@ -58,6 +62,7 @@ func runBenchJetStream(ctx context.Context, args []string, stdout, stderr io.Wri
 	fs.IntVar(&cfg.Size, "size", 64, "payload bytes")
 	r3 := fs.Bool("r3", true, "also measure a three-server cluster with R3 streams")
 	refills := fs.Int("refills", 5, "back-pressure measurements, 0 to skip")
+	quiet := fs.Bool("q", false, "show no progress on stderr")
 	fs.BoolVar(&cfg.WithIDs, "ids", true, "also run raw-id: the raw client with a message ID per publish, as baton sends, to show what deduplication costs")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -79,6 +84,7 @@ func runBenchJetStream(ctx context.Context, args []string, stdout, stderr io.Wri
 		fmt.Fprintf(stderr, "baton bench jetstream: -n, -rounds, -producers, -workers, -window and -size must be positive, -refills not negative\n")
 		return exitUsage
 	}
+	start := time.Now()
 	fmt.Fprintf(stdout, "baton bench jetstream: N = %d messages of %d B, %d producers (window %d), %d workers, %d rounds, file storage, GOMAXPROCS=%d, %d CPUs\n\n",
 		cfg.Messages, cfg.Size, cfg.Producers, cfg.Window, cfg.Workers, cfg.Rounds, runtime.GOMAXPROCS(0), runtime.NumCPU())
 	fmt.Fprintf(stdout, "%-16s %-6s %12s %21s %14s\n", "setup", "impl", "msgs/s", "min–max", "of raw")
@@ -86,19 +92,87 @@ func runBenchJetStream(ctx context.Context, args []string, stdout, stderr io.Wri
 	if *r3 {
 		sizes = append(sizes, 3)
 	}
+	impls := 2
+	if cfg.WithIDs {
+		impls = 3
+	}
+	steps := len(sizes) * cfg.Rounds * impls
+	if *refills > 0 {
+		steps++
+	}
+	pr := newJSProgress(stderr, *quiet, steps, cfg.Rounds, start)
+	defer pr.done()
 	for _, n := range sizes {
 		c := cfg
 		c.Replicas = n
-		if err := benchJetStreamSetup(ctx, stdout, c); err != nil {
+		if err := benchJetStreamSetup(ctx, stdout, c, pr); err != nil {
 			return benchJetStreamFail(ctx, stderr, err)
 		}
 	}
 	if *refills > 0 {
+		pr.begin(0, "back-pressure, 1 node")
 		if err := benchRefill(ctx, stdout, *refills); err != nil {
 			return benchJetStreamFail(ctx, stderr, err)
 		}
+		pr.finished()
 	}
+	pr.done()
+	fmt.Fprintf(stdout, "\ntook %s\n", roundDur(time.Since(start)))
 	return exitOK
+}
+
+// jsProgress shows `baton bench jetstream`'s progress: steps are the runs
+// (one implementation in one round of one setup) and the back-pressure
+// measurement; the time left is the mean time of the steps done so far
+// times the steps to come, and unknown before the first is done.
+type jsProgress struct {
+	p                    *progress // nil with -q
+	steps, finishedSteps int
+	rounds               int
+	start                time.Time
+	round                int
+	what                 string
+}
+
+func newJSProgress(stderr io.Writer, quiet bool, steps, rounds int, start time.Time) *jsProgress {
+	j := &jsProgress{steps: steps, rounds: rounds, start: start}
+	if !quiet {
+		j.p = newProgress(stderr)
+	}
+	return j
+}
+
+// begin shows that a step of the given round (0: not a round) starts.
+func (j *jsProgress) begin(round int, what string) {
+	j.round, j.what = round, what
+	j.show()
+}
+
+// finished counts a step as done; the next begin shows it.
+func (j *jsProgress) finished() {
+	j.finishedSteps++
+}
+
+func (j *jsProgress) show() {
+	if j.p == nil {
+		return
+	}
+	elapsed := time.Since(j.start)
+	left := time.Duration(-1)
+	if j.finishedSteps > 0 {
+		left = elapsed / time.Duration(j.finishedSteps) * time.Duration(j.steps-j.finishedSteps)
+	}
+	rounds := j.rounds
+	if j.round == 0 {
+		rounds = 0
+	}
+	j.p.update(suite.Progress{Step: min(j.finishedSteps+1, j.steps), Steps: j.steps, Round: j.round, Rounds: rounds, What: j.what, Elapsed: elapsed, Left: left})
+}
+
+func (j *jsProgress) done() {
+	if j.p != nil {
+		j.p.done()
+	}
 }
 
 func benchJetStreamFail(ctx context.Context, stderr io.Writer, err error) int {
@@ -110,19 +184,33 @@ func benchJetStreamFail(ctx context.Context, stderr io.Writer, err error) int {
 	return exitFailed
 }
 
-func benchJetStreamSetup(ctx context.Context, stdout io.Writer, cfg jsbench.Config) error {
+func benchJetStreamSetup(ctx context.Context, stdout io.Writer, cfg jsbench.Config, pr *jsProgress) error {
+	setup := "1 node, file"
+	name := "1 node"
+	if cfg.Replicas == 3 {
+		setup, name = "R3, file", "R3 cluster"
+	}
+	pr.begin(1, name+": starting the servers")
 	cl, err := jsbench.StartCluster(cfg.Replicas)
 	if err != nil {
 		return err
 	}
 	defer cl.Shutdown()
-	res, err := jsbench.Run(ctx, cl.URL, cfg, nil)
+	pr.begin(1, name)
+	perRound := 2
+	if cfg.WithIDs {
+		perRound = 3
+	}
+	k := 0
+	res, err := jsbench.Run(ctx, cl.URL, cfg, func(jsbench.Result) {
+		k++
+		pr.finished()
+		if k < cfg.Rounds*perRound {
+			pr.begin(k/perRound+1, name)
+		}
+	})
 	if err != nil {
 		return err
-	}
-	setup := "1 node, file"
-	if cfg.Replicas == 3 {
-		setup = "R3, file"
 	}
 	med := map[string]float64{}
 	for _, impl := range []string{"raw", "raw-id", "baton"} {

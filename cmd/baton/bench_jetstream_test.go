@@ -20,10 +20,27 @@ func TestBenchJetStreamSmall(t *testing.T) {
 		`(?m)^1 node, file\s+raw\s+\d+\s+\d+–\d+`,
 		`(?m)^1 node, file\s+baton\s+\d+\s+\d+–\d+\s+\d+%$`,
 		`room to accepted send: median`,
+		`(?m)^took \S+$`,
 	} {
 		if !regexp.MustCompile(want).MatchString(out.String()) {
 			t.Errorf("output lacks %s:\n%s", want, out.String())
 		}
+	}
+	// Progress: from the first step, then with the time left once a run
+	// is done.
+	for _, want := range []string{
+		`(?m)^\[1/7\] round 1/2  1 node: starting the servers  elapsed \S+, time left not known yet$`,
+		`(?m)^\[\d/7\] round 2/2  1 node  elapsed \S+, about \S+ left$`,
+	} {
+		if !regexp.MustCompile(want).MatchString(errOut.String()) {
+			t.Errorf("progress lacks %s:\n%s", want, errOut.String())
+		}
+	}
+	out.Reset()
+	errOut.Reset()
+	code = run(ctx, []string{"bench", "jetstream", "-q", "-n", "200", "-rounds", "1", "-r3=false", "-refills", "0", "-ids=false"}, &out, &errOut)
+	if code != exitOK || errOut.Len() != 0 {
+		t.Fatalf("-q: exit %d, stderr %q", code, errOut.String())
 	}
 }
 

@@ -26,7 +26,8 @@ const benchPipelineUsage = `Usage: baton bench pipeline [flags]
 Measures baton's pipeline against the usual ways to map a stream over
 workers in Go: a hand-written native pipeline (goroutines, channels, a
 WaitGroup and a done channel, as the Go blog's "Pipelines and cancellation"
-writes it), sourcegraph/conc v0.3.0 (stream, ordered; pool and iter,
+writes it), destel/rill v0.9.0 (Map and OrderedMap, the closest pipeline
+library), sourcegraph/conc v0.3.0 (stream, ordered; pool and iter,
 unordered) and alitto/pond/v2 v2.7.1 (a result pool's task group).
 
   W4  throughput: a Map of a no-op and of about 1 µs of calibrated spin
@@ -37,8 +38,8 @@ unordered) and alitto/pond/v2 v2.7.1 (a result pool's task group).
 Rounds are interleaved (every implementation once per round, in rotating
 order), and every sink's sum is checked. It prints each implementation's
 median ns/item with its min–max over the rounds, allocations per item, and
-baton's time as a share of each peer's, then the issue's targets. rill is
-not on the module proxy: its published figures are quoted, not measured.
+baton's time as a share of each peer's, then baton's goals, each beside
+what was measured.
 
 Exit status: 0 when done; 2 for bad input; 130 when interrupted, after
 printing what was measured (and writing no file).
@@ -60,7 +61,7 @@ func parseBenchPipeline(args []string, helpOut io.Writer) (*benchPipelineOptions
 	fs := flag.NewFlagSet("bench pipeline", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	o := &benchPipelineOptions{}
-	full := fs.Bool("full", false, fmt.Sprintf("run the issue's full size: N = %d", pipebench.FullItems))
+	full := fs.Bool("full", false, fmt.Sprintf("run the full size: N = %d", pipebench.FullItems))
 	fs.IntVar(&o.items, "n", pipebench.DefaultItems, fmt.Sprintf("items per W4 run, N; %d with --full", pipebench.FullItems))
 	fs.IntVar(&o.rounds, "rounds", suite.DefaultRounds, "rounds: each implementation runs each row this many times")
 	fs.StringVar(&o.cases, "cases", "", "run only the rows whose name contains one of these comma-separated parts (W5, noop/n=4, ordered)")

@@ -61,7 +61,7 @@ func TestBenchPipelineSmallRun(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 	for _, want := range []string{"W4/noop/n=4/unordered", "W4/noop/n=4/ordered", "W5/headofline/n=8/ordered",
-		"conc-stream", "pond-group", "native", "baton ÷ impl", "targets:", "rill"} {
+		"conc-stream", "pond-group", "native", "baton ÷ impl", "goals (measured against goal):", "rill"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("report lacks %q:\n%s", want, stdout)
 		}

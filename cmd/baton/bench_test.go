@@ -219,7 +219,7 @@ func TestProgressLines(t *testing.T) {
 	p.update(suite.Progress{Step: 7, Steps: 10, Round: 2, Rounds: 2, What: "x", Left: 2 * time.Second}) // throttled
 	p.update(suite.Progress{Step: 8, Steps: 10, Round: 3, Rounds: 3, What: "x", Left: -1})
 	got := buf.String()
-	if !strings.Contains(got, "time left known after round 1") || strings.Contains(got, "-1") {
+	if !strings.Contains(got, "time left not known yet") || strings.Contains(got, "-1") {
 		t.Errorf("an unknown time left:\n%s", got)
 	}
 	got = got[:strings.Index(got, "[8/10]")]

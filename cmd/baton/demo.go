@@ -45,7 +45,7 @@ Flags:
 const demoRoleEnv = "BATON_DEMO_ROLE"
 
 func init() {
-	register(command{"demo", "run a distributed demo (baton demo distributed): kill processes, lose nothing", runDemo})
+	register(command{"demo", "run a demo: distributed (kill processes, lose nothing), pipeline (a live view), stuck (a stall report)", runDemo})
 	if role := os.Getenv(demoRoleEnv); role != "" {
 		os.Exit(runDemoRole(role))
 	}
@@ -76,26 +76,38 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	n := fs.Int("n", 20000, "jobs to send")
 	workers := fs.Int("workers", 3, "worker processes")
 	delay := fs.Duration("work", time.Millisecond, "how long each job's handler works")
-	if err := fs.Parse(args); err != nil {
+	// The flags may come before or after the demo's name:
+	// `baton demo -n 100 distributed` or `baton demo distributed -n 100`.
+	parse := func(args []string) (done bool, code int) {
+		err := fs.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stdout, demoUsage)
 			fs.SetOutput(stdout)
 			fs.PrintDefaults()
-			return exitOK
+			return true, exitOK
 		}
-		fmt.Fprintf(stderr, "baton demo: %v\n", err)
-		return exitUsage
+		if err != nil {
+			fmt.Fprintf(stderr, "baton demo: %v (see baton demo --help)\n", err)
+			return true, exitUsage
+		}
+		return false, 0
+	}
+	if done, code := parse(args); done {
+		return code
 	}
 	rest := fs.Args()
 	if len(rest) > 0 && moreDemos[rest[0]] != nil { // demo_pipeline.go
 		return moreDemos[rest[0]](ctx, rest[1:], stdout, stderr)
 	}
 	if len(rest) == 0 || rest[0] != "distributed" {
-		fmt.Fprintf(stderr, "baton demo: the one demo is `baton demo distributed`\n")
+		fmt.Fprintf(stderr, "baton demo: the demos are `baton demo distributed`, `baton demo pipeline` and `baton demo stuck`\n")
 		return exitUsage
 	}
-	if err := fs.Parse(rest[1:]); err != nil || fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "baton demo: bad flags after distributed: %v %v\n", err, fs.Args())
+	if done, code := parse(rest[1:]); done {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "baton demo: unexpected argument %q after distributed\n", fs.Arg(0))
 		return exitUsage
 	}
 	if *n < 1 || *workers < 2 || *delay < 0 {
@@ -136,7 +148,7 @@ func (d *demo) say(format string, args ...any) {
 
 func (d *demo) run(ctx context.Context) error {
 	start := time.Now()
-	dir, err := os.MkdirTemp("", "baton-demo-")
+	dir, err := makeDemoDir()
 	if err != nil {
 		return err
 	}
@@ -362,6 +374,7 @@ func startDemoProc(role string, env ...string) (*demoProc, error) {
 	}
 	cmd := exec.Command(exe)
 	cmd.Env = append(append(os.Environ(), demoRoleEnv+"="+role), env...)
+	prepareDemoChild(cmd)
 	p := &demoProc{cmd: cmd, lines: make(chan string, 16), done: make(chan struct{})}
 	cmd.Stderr = p
 	out, err := cmd.StdoutPipe()
@@ -434,6 +447,9 @@ func (p *demoProc) failed() bool { return p.exited() && p.err != nil }
 func runDemoRole(role string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
+	ctx, cancel := watchParent(ctx)
+	defer cancel()
+	defer cleanUpAfterDemo(role)
 	var err error
 	switch role {
 	case "broker":

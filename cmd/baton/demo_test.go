@@ -48,8 +48,21 @@ func TestDemoBadInput(t *testing.T) {
 			t.Errorf("%v: exit %d, want %d (%s)", args, code, exitUsage, errOut.String())
 		}
 	}
-	var out bytes.Buffer
-	if code := run(context.Background(), []string{"demo", "--help"}, &out, &out); code != exitOK || !strings.Contains(out.String(), "distributed") {
-		t.Errorf("demo --help: exit %d, %s", code, out.String())
+	for _, args := range [][]string{{"demo", "--help"}, {"demo", "distributed", "--help"}, {"demo", "distributed", "-h"}} {
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), args, &out, &errOut); code != exitOK || !strings.Contains(out.String(), "distributed") || errOut.Len() > 0 {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out.String(), errOut.String())
+		}
+	}
+	// An error is one line that names the problem, and nothing else.
+	for args, want := range map[string]string{
+		"distributed --bogus": "baton demo: flag provided but not defined: -bogus (see baton demo --help)\n",
+		"--bogus distributed": "baton demo: flag provided but not defined: -bogus (see baton demo --help)\n",
+		"distributed extra":   "baton demo: unexpected argument \"extra\" after distributed\n",
+	} {
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), append([]string{"demo"}, strings.Fields(args)...), &out, &errOut); code != exitUsage || errOut.String() != want {
+			t.Errorf("demo %s: exit %d, stderr %q, want %q", args, code, errOut.String(), want)
+		}
 	}
 }

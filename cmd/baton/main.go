@@ -7,12 +7,21 @@
 // The commands are:
 //
 //	bench   run crossbeam-channel's benchmark suite for baton and native
-//	        channels, or (--peers) a comparison with other Go queues
+//	        channels, or (--peers) a comparison with other Go queues;
+//	        `baton bench <layer>` measures the pool, pipeline and
+//	        jetstream layers against their peers
+//	demo    run a distributed demo over NATS JetStream
 //	tour    walk through message passing with baton, one live step per
 //	        concept: spawn and join, channels, select, back-pressure,
 //	        errors, mutexes, worker pools and pipelines
+//	version print the module's version and the Go version it was built with
 //
 // Run `baton <command> --help` for a command's flags.
+//
+// Exit status: 0 when done; 1 when a check failed; 2 for bad input (one
+// line on stderr names it; `baton` alone prints the usage on stderr); 130
+// when interrupted by SIGINT (Ctrl-C), 143 by SIGTERM, as shells report a
+// process killed by those signals.
 package main
 
 import (
@@ -29,7 +38,8 @@ const (
 	exitOK          = 0
 	exitFailed      = 1   // a check failed: a regression against the baseline, an idle receiver spinning
 	exitUsage       = 2   // bad input
-	exitInterrupted = 130 // stopped by SIGINT or SIGTERM
+	exitInterrupted = 130 // stopped by SIGINT or SIGTERM; main makes it 143 for SIGTERM
+	exitTerminated  = 143 // stopped by SIGTERM: 128 + 15, as a shell reports it
 )
 
 // command is one subcommand.
@@ -57,10 +67,36 @@ func register(c command) {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	var got os.Signal
+	caught := make(chan struct{})
+	go func() {
+		got = <-sigs
+		// A second signal gets the default action: it ends the process
+		// at once, should the first one's clean-up hang.
+		signal.Stop(sigs)
+		close(caught)
+		cancel()
+	}()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	select {
+	case <-caught:
+		code = interruptedStatus(code, got)
+	default:
+	}
 	os.Exit(code)
+}
+
+// interruptedStatus is the exit status of a command that returned code
+// after sig stopped it: a command reports any interruption as
+// exitInterrupted, which becomes 143 for SIGTERM.
+func interruptedStatus(code int, sig os.Signal) int {
+	if code == exitInterrupted && sig == syscall.SIGTERM {
+		return exitTerminated
+	}
+	return code
 }
 
 // run dispatches to a subcommand and returns the exit status.
@@ -71,6 +107,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	name := args[0]
 	switch name {
+	case "-version", "--version":
+		return runVersion(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		if len(args) > 1 && name == "help" {
 			return run(ctx, []string{args[1], "--help"}, stdout, stderr)

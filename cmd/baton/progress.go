@@ -41,7 +41,7 @@ func (p *progress) update(s suite.Progress) {
 	if s.Left >= 0 {
 		line += fmt.Sprintf("  elapsed %s, about %s left", roundDur(s.Elapsed), roundDur(s.Left))
 	} else {
-		line += fmt.Sprintf("  elapsed %s, time left known after round 1", roundDur(s.Elapsed))
+		line += fmt.Sprintf("  elapsed %s, time left not known yet", roundDur(s.Elapsed))
 	}
 	if p.tty {
 		fmt.Fprintf(p.w, "\r\033[K%s", line)
