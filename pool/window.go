@@ -24,11 +24,11 @@ type window[R any] struct {
 
 	mu       sync.Mutex
 	slots    []slot[R]
-	head     uint64    // ordered: next sequence number; unordered: ring index of the oldest
-	stored   uint64    // unordered: results in the ring
-	reserved uint64    // unordered: stored plus being computed
-	blocked  []*worker // waiting for room
-	reader   bool      // the reader is parked on wake
+	head     uint64       // ordered: next sequence number; unordered: ring index of the oldest
+	stored   uint64       // unordered: results in the ring
+	reserved uint64       // unordered: stored plus being computed
+	blocked  []*worker[R] // waiting for room
+	reader   bool         // the reader is parked on wake
 	wake     chan struct{}
 	discard  bool // the reader left: drop results, wait for nothing
 	finished bool // every worker has exited: no result will come
@@ -51,7 +51,7 @@ func newWindow[R any](size int, ordered bool) *window[R] {
 
 // exec runs a task once there is room for its result. It reports ran ==
 // false when the reader left before that.
-func (x *window[R]) exec(w *worker, ctx context.Context, j job[R]) (panicked, ran bool, err error) {
+func (x *window[R]) exec(w *worker[R], ctx context.Context, j job[R]) (panicked, ran bool, err error) {
 	if !x.reserve(w, j.seq) {
 		return false, false, nil
 	}
@@ -61,7 +61,7 @@ func (x *window[R]) exec(w *worker, ctx context.Context, j job[R]) (panicked, ra
 }
 
 // cancelled gives the reader the result of a task that never ran.
-func (x *window[R]) cancelled(w *worker, seq uint64, ctx context.Context) {
+func (x *window[R]) cancelled(w *worker[R], seq uint64, ctx context.Context) {
 	if x.reserve(w, seq) {
 		var zero R
 		x.put(seq, zero, fmt.Errorf("pool: task never ran: %w", context.Cause(ctx)))
@@ -77,12 +77,12 @@ func (x *window[R]) fits(seq uint64) bool {
 
 // reserve waits until the result of task seq has room, and reports false if
 // the reader left instead.
-func (x *window[R]) reserve(w *worker, seq uint64) bool {
+func (x *window[R]) reserve(w *worker[R], seq uint64) bool {
 	x.mu.Lock()
 	for !x.discard && !x.fits(seq) {
 		x.blocked = append(x.blocked, w)
 		x.mu.Unlock()
-		<-w.wake
+		<-w.room
 		x.mu.Lock()
 	}
 	ok := !x.discard
@@ -172,7 +172,7 @@ func (x *window[R]) wakeReader() {
 
 func (x *window[R]) wakeBlocked() {
 	for i, w := range x.blocked {
-		w.wake <- struct{}{}
+		w.room <- struct{}{}
 		x.blocked[i] = nil
 	}
 	x.blocked = x.blocked[:0]
