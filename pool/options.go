@@ -7,12 +7,22 @@ import "context"
 // options can be shared between a Pool and a Results.
 type Option func(*config)
 
+// DefaultQueue is the length of a pool's queue when WithQueue is not given.
+//
+// It is deep enough that a submitter rarely waits for room while the workers
+// keep up, so that tiny tasks run at the pool's full speed, and small
+// enough to bound what a producer that outruns the workers can pile up.
+// The ring that holds the queue grows as it fills, by doubling, so a pool
+// whose queue stays short never allocates the whole of it; full, it takes
+// 32 bytes a task plus what the tasks' closures hold.
+const DefaultQueue = 1024
+
 type config struct {
-	queue     int // -1: not set, defaults to the number of workers
+	queue     int // -1: not set, defaults to DefaultQueue
 	ctx       context.Context
 	failFast  bool
 	unordered bool
-	window    int // 0: not set, defaults to 2 × workers
+	window    int // 0: not set, defaults to the larger of DefaultQueue and 2 × workers
 }
 
 func newConfig(workers int, opts []Option) config {
@@ -24,16 +34,16 @@ func newConfig(workers int, opts []Option) config {
 		o(&c)
 	}
 	if c.queue < 0 {
-		c.queue = workers
+		c.queue = DefaultQueue
 	}
 	if c.window == 0 {
-		c.window = 2 * workers
+		c.window = max(DefaultQueue, 2*workers)
 	}
 	return c
 }
 
 // WithQueue sets how many submitted tasks may wait for a worker; by default
-// as many as there are workers. With n == 0 a Submit hands its task straight
+// DefaultQueue. With n == 0 a Submit hands its task straight
 // to an idle worker, or waits for one. There is no unbounded queue, by
 // design: a producer that outruns the workers waits, instead of filling
 // memory.
@@ -78,7 +88,9 @@ func Unordered() Option {
 // reader has not taken yet: in order, the results finished ahead of a slow
 // head of the line. When the window is full, workers wait rather than
 // start more work, so one slow task cannot make memory grow. The default is
-// 2 × workers. New and Serve ignore it.
+// DefaultQueue or 2 × workers, whichever is larger: deep enough that the
+// workers rarely wait for the reader. The window's slots are allocated as
+// they are first needed, by doubling, up to w. New and Serve ignore it.
 //
 // WithWindow panics if w < 1.
 func WithWindow(w int) Option {

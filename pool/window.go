@@ -44,7 +44,7 @@ func newWindow[R any](size int, ordered bool) *window[R] {
 	return &window[R]{
 		ordered: ordered,
 		size:    uint64(size),
-		slots:   make([]slot[R], size),
+		slots:   make([]slot[R], min(size, 16)),
 		wake:    make(chan struct{}, 1),
 	}
 }
@@ -75,6 +75,30 @@ func (x *window[R]) fits(seq uint64) bool {
 	return x.reserved < x.size
 }
 
+// makeRoom grows the slots, by doubling up to size, until the result of
+// task seq has one of its own. Callers hold mu and have checked fits.
+func (x *window[R]) makeRoom(seq uint64) {
+	for {
+		n := uint64(len(x.slots))
+		if x.ordered && seq < x.head+n || !x.ordered && x.reserved < n {
+			return
+		}
+		m := min(2*n, x.size)
+		slots := make([]slot[R], m)
+		if x.ordered { // indexed by sequence number: rehash the live range
+			for s := x.head; s < x.head+n; s++ {
+				slots[s%m] = x.slots[s%n]
+			}
+		} else { // a FIFO ring from head: unroll it
+			for i := range x.stored {
+				slots[i] = x.slots[(x.head+i)%n]
+			}
+			x.head = 0
+		}
+		x.slots = slots
+	}
+}
+
 // reserve waits until the result of task seq has room, and reports false if
 // the reader left instead.
 func (x *window[R]) reserve(w *worker[R], seq uint64) bool {
@@ -86,8 +110,11 @@ func (x *window[R]) reserve(w *worker[R], seq uint64) bool {
 		x.mu.Lock()
 	}
 	ok := !x.discard
-	if ok && !x.ordered {
-		x.reserved++
+	if ok {
+		x.makeRoom(seq)
+		if !x.ordered {
+			x.reserved++
+		}
 	}
 	x.mu.Unlock()
 	return ok
@@ -102,10 +129,10 @@ func (x *window[R]) put(seq uint64, v R, err error) {
 	}
 	ready := true
 	if x.ordered {
-		x.slots[seq%x.size] = slot[R]{v: v, err: err, full: true}
+		x.slots[seq%uint64(len(x.slots))] = slot[R]{v: v, err: err, full: true}
 		ready = seq == x.head
 	} else {
-		x.slots[(x.head+x.stored)%x.size] = slot[R]{v: v, err: err, full: true}
+		x.slots[(x.head+x.stored)%uint64(len(x.slots))] = slot[R]{v: v, err: err, full: true}
 		x.stored++
 	}
 	if ready {
@@ -118,14 +145,14 @@ func (x *window[R]) next() (v R, err error, ok bool) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	for {
-		s := &x.slots[x.head%x.size]
+		s := &x.slots[x.head%uint64(len(x.slots))]
 		if s.full && (x.ordered || x.stored > 0) {
 			v, err = s.v, s.err
 			*s = slot[R]{}
 			if x.ordered {
 				x.head++
 			} else {
-				x.head = (x.head + 1) % x.size
+				x.head = (x.head + 1) % uint64(len(x.slots))
 				x.stored--
 				x.reserved--
 			}

@@ -14,7 +14,7 @@ import (
 
 // Config says what Run measures.
 type Config struct {
-	// Full runs the sizes: W1 with 200k tasks on 10k workers, W2
+	// Full runs the full sizes: W1 with 200k tasks on 10k workers, W2
 	// with 1M tasks. The default is a tenth of W1 and a fifth of W2, so a
 	// run takes under a minute on 2 cores.
 	Full bool
@@ -55,7 +55,7 @@ type Summary struct {
 	AllocsPerTask       float64 // median over rounds
 	Ratio               float64 // Median over baton's
 	Rounds              int     // rounds measured: fewer than asked, even 0, if interrupted
-	FastestPeer, IsPeer bool    // FastestPeer: the fastest pool other than baton and Floor; IsPeer: not baton
+	FastestPeer, IsPeer bool    // FastestPeer: the fastest peer; IsPeer: another library's pool, not baton's nor a floor
 }
 
 // Floor names the implementation that is no pool at all: a goroutine per
@@ -94,6 +94,9 @@ func (c Config) entries() ([]entry, error) {
 		e := entry{name: w.Name, tasks: l.Tasks,
 			what: fmt.Sprintf("%d tasks, %d workers, %s: %s", l.Tasks, l.Workers, plural(l.Submitters, "submitter"), w.What)}
 		for _, im := range Impls {
+			if w.Blocking && (im.Name == FloorLoop || im.Name == FloorRing) {
+				continue
+			}
 			e.impls = append(e.impls, im.Name)
 			e.run = append(e.run, func() { im.Run(l) })
 		}
@@ -251,8 +254,8 @@ func (r Row) Summarize() []Summary {
 		fastest := -1
 		for i := range out {
 			out[i].Ratio = out[i].Median / out[0].Median
-			out[i].IsPeer = i > 0
-			if i > 0 && out[i].Name != Floor && (fastest < 0 || out[i].Median < out[fastest].Median) {
+			out[i].IsPeer = !strings.HasPrefix(out[i].Name, "baton") && !IsFloor(out[i].Name)
+			if out[i].IsPeer && (fastest < 0 || out[i].Median < out[fastest].Median) {
 				fastest = i
 			}
 		}
