@@ -36,10 +36,10 @@ type Impl struct {
 }
 
 // Impls lists baton first, as a user writes it (pool.New(n)), then baton
-// and the peers in other configurations, then the floors. Every queue
-// bound the issue of pool speed asked for is there: pond's unbounded
-// default, pond bounded as baton's default is, and both with a 1024-task
-// queue (one row each while baton's default is 1024).
+// and the peers in other configurations, then the floors. The queue
+// bounds compared: pond's default, which is unbounded; pond bounded as
+// baton's default is; both with a 1024-task queue (one row each while
+// baton's default is 1024); both with a queue as deep as the pool.
 var Impls = buildImpls()
 
 func buildImpls() []Impl {
