@@ -163,3 +163,45 @@ func TestStoppedPoolRefusesWithErrClosed(t *testing.T) {
 		p.Close()
 	})
 }
+
+// Without WithQueue, a pool queues DefaultQueue tasks behind its busy
+// workers before a submitter waits, and no more.
+func TestDefaultQueue(t *testing.T) {
+	p := pool.New(2)
+	g := newGate()
+	fill(t, p, g, 2)
+	for i := range pool.DefaultQueue {
+		if err := p.TrySubmit(nop); err != nil {
+			t.Fatalf("task %d of the default queue: %v", i, err)
+		}
+	}
+	if err := p.TrySubmit(nop); !errors.Is(err, pool.ErrFull) {
+		t.Fatalf("TrySubmit beyond the default queue: %v", err)
+	}
+	if st := p.Stats(); st.Queued != pool.DefaultQueue || st.Running != 2 {
+		t.Fatalf("stats: %+v", st)
+	}
+	g.open()
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Workers start with the tasks: New starts no goroutine, and a pool of
+// many workers given few tasks starts no more than it needs.
+func TestWorkersStartOnDemand(t *testing.T) {
+	before := runtime.NumGoroutine()
+	p := pool.New(64)
+	if n := runtime.NumGoroutine(); n != before {
+		t.Fatalf("New started %d goroutines", n-before)
+	}
+	g := newGate()
+	fill(t, p, g, 3)
+	if n := runtime.NumGoroutine(); n > before+3 {
+		t.Fatalf("%d goroutines for 3 tasks", n-before)
+	}
+	g.open()
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -22,7 +22,8 @@ type Results[T any] struct {
 // errStoppedEarly cancels what is left when the reader leaves All.
 var errStoppedEarly = errors.New("pool: Results.All stopped early")
 
-// NewResults starts a result pool of workers goroutines. It takes every
+// NewResults makes a result pool of at most workers goroutines, started
+// as tasks arrive. It takes every
 // option: WithQueue, WithContext and WithFailFast as New does, plus
 // Unordered and WithWindow.
 //

@@ -182,11 +182,15 @@ func (c *core[R]) exit(w *worker[R]) {
 	c.all = c.all[:last]
 	w.gid.Store(0)
 	c.spare = append(c.spare, w)
-	if len(c.all) == 0 && c.stopped {
+	switch {
+	case len(c.all) == 0 && c.stopped:
 		// Only a stopped intake lets the last worker leave: Resize never
 		// retires them all.
 		c.finish()
-	} else {
+	case c.inside > 0 && len(c.all) <= c.inside:
+		// A Close from inside a task waits for the others only; nobody
+		// else needs to hear of each exit, so a large pool's Close is not
+		// woken once per worker.
 		c.notify()
 	}
 	c.mu.Unlock()
