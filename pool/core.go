@@ -79,7 +79,7 @@ type core[R any] struct {
 	ctx      context.Context // every task's; cancelled to abort
 	cancel   context.CancelCauseFunc
 	failFast bool
-	out      *window[R] // a Results' reorder window; nil for a Pool
+	out      resultSink[R] // a Results' reorder window; nil for a Pool
 	// The parent context's watch, when WithContext gave one that can end.
 	stopWatch func() bool
 	watchDone chan struct{}
@@ -111,7 +111,7 @@ const (
 	refused // intake stopped
 )
 
-func newCore[R any](workers int, cfg config, out *window[R]) *core[R] {
+func newCore[R any](workers int, cfg config, out resultSink[R]) *core[R] {
 	if workers < 1 {
 		panic("pool: workers < 1 passed to New")
 	}

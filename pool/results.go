@@ -33,7 +33,13 @@ func NewResults[T any](workers int, opts ...Option) *Results[T] {
 		panic("pool: workers < 1 passed to NewResults")
 	}
 	cfg := newConfig(workers, opts)
-	return &Results[T]{c: newCore(workers, cfg, newWindow[T](cfg.window, !cfg.unordered))}
+	var out resultSink[T]
+	if cfg.unordered {
+		out = newWindow[T](cfg.window, false)
+	} else {
+		out = newOrderedWindow[T](cfg.window)
+	}
+	return &Results[T]{c: newCore(workers, cfg, out)}
 }
 
 // Submit queues fn, waiting while the queue is full, exactly as

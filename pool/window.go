@@ -6,7 +6,9 @@ import (
 	"sync"
 )
 
-// window is where a Results' workers leave their results for the reader.
+// window is where the workers of an Unordered Results leave their results
+// for the reader, or, with ordered set, of an ordered one (orderedWindow,
+// lock-free on its common path, is what NewResults uses for those).
 //
 // Ordered, it is a ring indexed by sequence number: the task numbered s may
 // start only once s < head + size, where head is the number of the next
