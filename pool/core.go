@@ -58,11 +58,17 @@ type core[R any] struct {
 	all    []*worker[R]
 	spare  []*worker[R] // the structs of exited workers, reused
 	nums   int          // worker numbers handed out
+	free   []int        // numbers of workers whose structs were dropped
+	// alive counts worker goroutines that have not finished: a worker
+	// leaves all when it is let go, under mu, and ends alive on its way
+	// out, without mu, so the end of a large pool is not a crowd of
+	// goroutines queueing for the lock. The last one out finishes.
+	alive atomic.Int64
 
 	// The line of submitters waiting for room, FIFO from first.
 	line  []*waiter[R]
 	first int
-	free  []*waiter[R]
+	wfree []*waiter[R]
 
 	stopped bool  // intake stopped: Close, Shutdown, WithContext's end, fail fast
 	stopErr error // why, for the refused
@@ -173,7 +179,7 @@ func (c *core[R]) place(j job[R]) (w *worker[R], start, ok bool) {
 	j.seq = c.seq
 	c.seq++
 	c.busy++
-	w.next, w.has = j, true
+	w.next, w.ob, w.has = j, c.obs, true
 	return w, start, true
 }
 
@@ -341,9 +347,9 @@ func (c *core[R]) leaveLine(wt *waiter[R]) {
 // getWaiter and putWaiter keep waiters for reuse, so a waiting submitter
 // allocates nothing in steady state. Callers hold mu.
 func (c *core[R]) getWaiter() *waiter[R] {
-	if n := len(c.free); n > 0 {
-		wt := c.free[n-1]
-		c.free = c.free[:n-1]
+	if n := len(c.wfree); n > 0 {
+		wt := c.wfree[n-1]
+		c.wfree = c.wfree[:n-1]
 		return wt
 	}
 	return &waiter[R]{wake: make(chan struct{}, 1)}
@@ -351,7 +357,7 @@ func (c *core[R]) getWaiter() *waiter[R] {
 
 func (c *core[R]) putWaiter(wt *waiter[R]) {
 	wt.j, wt.fate, wt.err = job[R]{}, waiting, nil
-	c.free = append(c.free, wt)
+	c.wfree = append(c.wfree, wt)
 }
 
 // stopIntake makes every later and every waiting submit fail with reason,
@@ -371,12 +377,11 @@ func (c *core[R]) stopIntake(reason error) {
 	}
 	for _, w := range c.idle {
 		c.live--
-		w.quit = true
-		w.wake <- struct{}{}
+		c.letGo(w)
 	}
 	clear(c.idle)
 	c.idle = c.idle[:0]
-	if len(c.all) == 0 {
+	if c.alive.Load() == 0 {
 		c.finish()
 	}
 }
@@ -425,8 +430,7 @@ func (c *core[R]) resize(n int) {
 		c.idle[len(c.idle)-1] = nil
 		c.idle = c.idle[:len(c.idle)-1]
 		c.live--
-		w.quit = true
-		w.wake <- struct{}{}
+		c.letGo(w)
 	}
 	// New workers start only for work that waits: the rest start on demand.
 	for c.live < n && c.count > 0 {
@@ -472,6 +476,8 @@ func (c *core[R]) shutdown(ctx context.Context, op string) error {
 		}
 	}
 	for !(c.done || inside && len(c.all) <= c.inside) {
+		// c.all holds the workers not yet let go; a worker let go
+		// touches nothing of the pool but alive any more.
 		ch := c.changed
 		c.watched = true
 		c.mu.Unlock()

@@ -17,8 +17,9 @@ import (
 // kept for the next. Its fields are under the core's mu unless said
 // otherwise.
 type worker[R any] struct {
-	wake chan struct{} // a parked worker's token: next is set, or quit
+	wake chan struct{} // a parked worker's token: next and ob are set, or quit
 	next job[R]        // its next task, when has
+	ob   *observer     // the observer when next was handed to it
 	has  bool
 	quit bool          // leave instead of taking a task
 	idx  int           // in the core's all
@@ -56,7 +57,12 @@ func (c *core[R]) newWorker() *worker[R] {
 		c.spare = c.spare[:n-1]
 	} else {
 		w = &worker[R]{wake: make(chan struct{}, 1), num: c.nums}
-		c.nums++
+		if n := len(c.free); n > 0 {
+			w.num = c.free[n-1]
+			c.free = c.free[:n-1]
+		} else {
+			c.nums++
+		}
 		if c.out != nil {
 			w.room = make(chan struct{}, 1)
 		}
@@ -65,6 +71,7 @@ func (c *core[R]) newWorker() *worker[R] {
 	w.idx = len(c.all)
 	c.all = append(c.all, w)
 	c.live++
+	c.alive.Add(1)
 	return w
 }
 
@@ -136,9 +143,6 @@ func (c *core[R]) next(w *worker[R]) (j job[R], ob *observer, ok bool) {
 		switch {
 		case w.has: // handed to it: by a submit, or when it started
 			j, w.next, w.has = w.next, job[R]{}, false
-		case w.quit: // Resize or the end let it go while it was parked
-			c.exit(w)
-			return j, nil, false
 		case c.live > c.target: // a surplus worker: Resize shrank the pool
 			c.live--
 			c.exit(w)
@@ -163,8 +167,14 @@ func (c *core[R]) next(w *worker[R]) (j job[R], ob *observer, ok bool) {
 			c.idle = append(c.idle, w)
 			c.mu.Unlock()
 			<-w.wake
-			c.mu.Lock()
-			continue
+			// Whoever sent the token set the fields under mu before it, and
+			// nobody else touches them: they are ours without the lock.
+			if w.quit {
+				c.gone()
+				return j, nil, false
+			}
+			j, w.next, w.has = w.next, job[R]{}, false
+			return j, w.ob, true
 		}
 		ob = c.obs
 		c.mu.Unlock()
@@ -172,28 +182,52 @@ func (c *core[R]) next(w *worker[R]) (j job[R], ob *observer, ok bool) {
 	}
 }
 
-// exit is a worker's last act, with mu held; it releases mu. The
-// goroutine touches nothing of the pool's afterwards.
+// exit is the last act of a worker leaving by itself, with mu held; it
+// releases mu. Its struct is kept for the next worker: the goroutine
+// touches nothing of it any more.
 func (c *core[R]) exit(w *worker[R]) {
+	c.remove(w)
+	c.spare = append(c.spare, w)
+	c.mu.Unlock()
+	c.gone()
+}
+
+// letGo tells a parked worker to leave. Its struct is dropped, not kept:
+// its goroutine may not have taken the token yet. Callers hold mu.
+func (c *core[R]) letGo(w *worker[R]) {
+	c.remove(w)
+	c.free = append(c.free, w.num)
+	w.quit = true
+	w.wake <- struct{}{}
+}
+
+// remove takes w out of the live workers. Callers hold mu.
+func (c *core[R]) remove(w *worker[R]) {
 	last := len(c.all) - 1
 	c.all[w.idx] = c.all[last]
 	c.all[w.idx].idx = w.idx
 	c.all[last] = nil
 	c.all = c.all[:last]
 	w.gid.Store(0)
-	c.spare = append(c.spare, w)
-	switch {
-	case len(c.all) == 0 && c.stopped:
-		// Only a stopped intake lets the last worker leave: Resize never
-		// retires them all.
-		c.finish()
-	case c.inside > 0 && len(c.all) <= c.inside:
+	if c.inside > 0 && len(c.all) <= c.inside {
 		// A Close from inside a task waits for the others only; nobody
 		// else needs to hear of each exit, so a large pool's Close is not
 		// woken once per worker.
 		c.notify()
 	}
-	c.mu.Unlock()
+}
+
+// gone is a worker goroutine's very last act, without mu. The last one
+// out, once intake stopped, finishes the pool: only a stopped intake lets
+// the last worker leave, as Resize never retires them all.
+func (c *core[R]) gone() {
+	if c.alive.Add(-1) == 0 {
+		c.mu.Lock()
+		if c.stopped && !c.done {
+			c.finish()
+		}
+		c.mu.Unlock()
+	}
 }
 
 // run runs one task, unless the pool was aborted.
