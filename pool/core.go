@@ -57,6 +57,7 @@ type core[R any] struct {
 	idle   []*worker[R] // parked; the last one parked is woken first
 	all    []*worker[R]
 	spare  []*worker[R] // the structs of exited workers, reused
+	slab   []worker[R]  // allocated, not yet used
 	nums   int          // worker numbers handed out
 	free   []int        // numbers of workers whose structs were dropped
 	// alive counts worker goroutines that have not finished: a worker
@@ -311,11 +312,20 @@ func (c *core[R]) trySubmit(j job[R]) error {
 // the ring while it has room, and wakes each. Callers hold mu.
 func (c *core[R]) serveLine() {
 	for c.first < len(c.line) && c.count < c.qcap {
-		wt := c.popLine()
-		c.push(wt.j)
-		wt.fate = served
-		wt.wake <- struct{}{}
+		c.serveOne().wake <- struct{}{}
 	}
+}
+
+// serveOne puts the job of the first submitter in line in the ring, and
+// returns the submitter, for the caller to wake; the token may be sent
+// after mu is released, as the waiter, seeing it was served, waits for it.
+// Callers hold mu and have checked that the line is not empty and the
+// ring has room.
+func (c *core[R]) serveOne() *waiter[R] {
+	wt := c.popLine()
+	c.push(wt.j)
+	wt.fate = served
+	return wt
 }
 
 // popLine takes the first waiter off the line. Callers hold mu.

@@ -34,7 +34,14 @@ type worker[R any] struct {
 	obsOn    bool // running an observed task; under obsMu
 	obsSeq   uint64
 	obsStart int64
+
+	// Workers are allocated side by side in slabs; this keeps the fields
+	// one writes on every task off the cache line of its neighbour's.
+	_ [64]byte
 }
+
+// slabLen is how many worker structs are allocated at once, at most.
+const slabLen = 64
 
 // How a task ended, for the tallies.
 type outcome uint8
@@ -56,15 +63,20 @@ func (c *core[R]) newWorker() *worker[R] {
 		c.spare[n-1] = nil
 		c.spare = c.spare[:n-1]
 	} else {
-		w = &worker[R]{wake: make(chan struct{}, 1), num: c.nums}
+		if len(c.slab) == 0 {
+			// Workers are allocated in slabs, not one by one under mu:
+			// a thousand workers starting at once are a handful of
+			// allocations, not a thousand.
+			c.slab = make([]worker[R], min(max(c.target, 1), slabLen))
+		}
+		w = &c.slab[0]
+		c.slab = c.slab[1:]
+		w.num = c.nums
 		if n := len(c.free); n > 0 {
 			w.num = c.free[n-1]
 			c.free = c.free[:n-1]
 		} else {
 			c.nums++
-		}
-		if c.out != nil {
-			w.room = make(chan struct{}, 1)
 		}
 	}
 	w.quit = false
@@ -83,6 +95,12 @@ func (c *core[R]) newWorker() *worker[R] {
 // takes the worker's place (goexited), so the pool keeps its size.
 func (c *core[R]) work(w *worker[R], goexited bool) {
 	w.gid.Store(goid())
+	if w.wake == nil { // made here, not by the starter under mu
+		w.wake = make(chan struct{}, 1)
+		if c.out != nil {
+			w.room = make(chan struct{}, 1)
+		}
+	}
 	res := none
 	if goexited {
 		res = failed
@@ -139,6 +157,7 @@ func (c *core[R]) account(res outcome) {
 // called with mu held and returns with mu released; ok is false when the
 // worker must exit, which it has then done.
 func (c *core[R]) next(w *worker[R]) (j job[R], ob *observer, ok bool) {
+	var toWake *waiter[R] // a submitter served, to wake once mu is released
 	for {
 		switch {
 		case w.has: // handed to it: by a submit, or when it started
@@ -150,7 +169,9 @@ func (c *core[R]) next(w *worker[R]) (j job[R], ob *observer, ok bool) {
 		case c.count > 0:
 			j = c.pop()
 			c.busy++
-			c.serveLine()
+			if c.first < len(c.line) { // one popped, so one fits
+				toWake = c.serveOne()
+			}
 		case c.first < len(c.line): // a hand-off queue: take the first waiter's task
 			wt := c.popLine()
 			j = wt.j
@@ -158,7 +179,7 @@ func (c *core[R]) next(w *worker[R]) (j job[R], ob *observer, ok bool) {
 			c.seq++
 			c.busy++
 			wt.fate = served
-			wt.wake <- struct{}{}
+			toWake = wt
 		case c.stopped: // drained
 			c.live--
 			c.exit(w)
@@ -178,6 +199,9 @@ func (c *core[R]) next(w *worker[R]) (j job[R], ob *observer, ok bool) {
 		}
 		ob = c.obs
 		c.mu.Unlock()
+		if toWake != nil {
+			toWake.wake <- struct{}{}
+		}
 		return j, ob, true
 	}
 }
