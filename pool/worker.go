@@ -362,18 +362,16 @@ func callGet[R any](ctx context.Context, fn func(context.Context) (R, error)) (v
 	return v, err, false
 }
 
-// stackBufs lends goid its buffer, which runtime.Stack makes escape.
-var stackBufs = sync.Pool{New: func() any { return new([64]byte) }}
-
 // goid returns the calling goroutine's id, read from the first line of its
 // stack trace ("goroutine 42 [running]:"). Go offers no other way to ask
 // "am I one of this pool's workers?", which Close must know to avoid
 // waiting for itself. It costs about a microsecond, paid once per worker
 // goroutine start (workers park when idle, so that is rare) and once per
-// Close, never per task.
+// Close, never per task. Its 64-byte buffer escapes to the heap: a
+// sync.Pool of buffers was tried, and many workers starting at once queued
+// on the pool's own lock.
 func goid() uint64 {
-	buf := stackBufs.Get().(*[64]byte)
-	defer stackBufs.Put(buf)
+	var buf [64]byte
 	b := bytes.TrimPrefix(buf[:runtime.Stack(buf[:], false)], []byte("goroutine "))
 	var id uint64
 	for _, d := range b {
