@@ -10,8 +10,8 @@
 //	}
 //	err := p.Close() // waits for the queued tasks; every task error, joined
 //
-// The queue holds DefaultQueue (1024) tasks unless WithQueue says
-// otherwise. Workers start on demand, up to n, and park when there is
+// The queue holds DefaultQueue (1024) tasks, or twice the workers if that
+// is more, unless WithQueue says otherwise. Workers start on demand, up to n, and park when there is
 // nothing to do; while they keep up, a task costs a submit and a take from
 // a ring under one mutex, with no hand-off between goroutines. Besides
 // speed, the package gives what the usual Go pools leave out:

@@ -165,25 +165,29 @@ func TestStoppedPoolRefusesWithErrClosed(t *testing.T) {
 }
 
 // Without WithQueue, a pool queues DefaultQueue tasks behind its busy
-// workers before a submitter waits, and no more.
+// workers before a submitter waits, or twice the workers if that is more,
+// and no more.
 func TestDefaultQueue(t *testing.T) {
-	p := pool.New(2)
-	g := newGate()
-	fill(t, p, g, 2)
-	for i := range pool.DefaultQueue {
-		if err := p.TrySubmit(nop); err != nil {
-			t.Fatalf("task %d of the default queue: %v", i, err)
+	for _, workers := range []int{2, pool.DefaultQueue/2 + 100} {
+		p := pool.New(workers)
+		g := newGate()
+		fill(t, p, g, workers)
+		want := max(pool.DefaultQueue, 2*workers)
+		for i := range want {
+			if err := p.TrySubmit(nop); err != nil {
+				t.Fatalf("%d workers: task %d of the default queue: %v", workers, i, err)
+			}
 		}
-	}
-	if err := p.TrySubmit(nop); !errors.Is(err, pool.ErrFull) {
-		t.Fatalf("TrySubmit beyond the default queue: %v", err)
-	}
-	if st := p.Stats(); st.Queued != pool.DefaultQueue || st.Running != 2 {
-		t.Fatalf("stats: %+v", st)
-	}
-	g.open()
-	if err := p.Close(); err != nil {
-		t.Fatal(err)
+		if err := p.TrySubmit(nop); !errors.Is(err, pool.ErrFull) {
+			t.Fatalf("%d workers: TrySubmit beyond the default queue: %v", workers, err)
+		}
+		if st := p.Stats(); st.Queued != want || st.Running != workers {
+			t.Fatalf("%d workers: stats: %+v", workers, st)
+		}
+		g.open()
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -7,7 +7,11 @@ import "context"
 // options can be shared between a Pool and a Results.
 type Option func(*config)
 
-// DefaultQueue is the length of a pool's queue when WithQueue is not given.
+// DefaultQueue is the length of a pool's queue when WithQueue is not given,
+// unless the pool has more than DefaultQueue/2 workers: then the queue holds
+// twice as many tasks as there are workers, so that workers finishing
+// together all find a task waiting (32 bytes a task, little beside the
+// stack of a worker's goroutine).
 //
 // The trade-off: a queue as short as the pool makes a fast submitter wait,
 // and be woken, for nearly every task; a deeper one lets it run ahead
@@ -23,7 +27,7 @@ type Option func(*config)
 const DefaultQueue = 1024
 
 type config struct {
-	queue     int // -1: not set, defaults to DefaultQueue
+	queue     int // -1: not set, defaults to the larger of DefaultQueue and 2 × workers
 	ctx       context.Context
 	failFast  bool
 	unordered bool
@@ -39,7 +43,7 @@ func newConfig(workers int, opts []Option) config {
 		o(&c)
 	}
 	if c.queue < 0 {
-		c.queue = DefaultQueue
+		c.queue = max(DefaultQueue, 2*workers)
 	}
 	if c.window == 0 {
 		c.window = max(DefaultQueue, 2*workers)
@@ -48,7 +52,7 @@ func newConfig(workers int, opts []Option) config {
 }
 
 // WithQueue sets how many submitted tasks may wait for a worker; by default
-// DefaultQueue. With n == 0 a Submit hands its task straight
+// DefaultQueue, or twice the workers if that is more. With n == 0 a Submit hands its task straight
 // to an idle worker, or waits for one. There is no unbounded queue, by
 // design: a producer that outruns the workers waits, instead of filling
 // memory.

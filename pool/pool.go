@@ -14,8 +14,8 @@ type Pool struct {
 }
 
 // New makes a pool of at most workers goroutines, started as tasks
-// arrive. The queue holds DefaultQueue tasks unless WithQueue says
-// otherwise; WithContext and WithFailFast apply too. Unordered and
+// arrive. The queue holds DefaultQueue tasks (or twice the workers, if
+// that is more) unless WithQueue says otherwise; WithContext and WithFailFast apply too. Unordered and
 // WithWindow are for NewResults and are ignored here.
 //
 // New panics if workers < 1 or an option is nil.

@@ -77,13 +77,13 @@ func (r *Results) Goals() []Goal {
 			add("as a user writes it, against the fastest peer", "baton", best(false))
 			continue
 		}
-		for _, q := range []string{"q1024", "q=n"} {
-			b := "baton/" + q
-			if q == "q1024" && !has(b) {
-				b = "baton" // the default is 1024
-			}
-			if has(b) && has("pond/"+q) {
-				add(map[string]string{"q1024": "equal queue bounds, 1024 tasks", "q=n": "equal queue bounds, n tasks"}[q], b, "pond/"+q)
+		for _, b := range [][3]string{
+			{"baton", "pond/q=baton", "equal queue bounds, baton's default"},
+			{"baton/q1024", "pond/q1024", "equal queue bounds, 1024 tasks"},
+			{"baton/q=n", "pond/q=n", "equal queue bounds, n tasks"},
+		} {
+			if has(b[0]) && has(b[1]) {
+				add(b[2], b[0], b[1])
 			}
 		}
 	}

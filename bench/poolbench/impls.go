@@ -38,38 +38,33 @@ type Impl struct {
 // Impls lists baton first, as a user writes it (pool.New(n)), then baton
 // and the peers in other configurations, then the floors. The queue
 // bounds compared: pond's default, which is unbounded; pond bounded as
-// baton's default is; both with a 1024-task queue (one row each while
-// baton's default is 1024); both with a queue as deep as the pool.
+// baton's default is; both with a 1024-task queue; both with a queue as
+// deep as the pool.
 var Impls = buildImpls()
 
 func buildImpls() []Impl {
-	dq := pool.DefaultQueue
-	ims := []Impl{{Name: "baton", Config: fmt.Sprintf("pool.New(n): baton's default, a queue of %d tasks", dq), Run: runBaton}}
-	if dq != 1024 {
-		ims = append(ims, Impl{Name: "baton/q1024", Config: "pool.New(n, pool.WithQueue(1024))", Run: runBatonQueue(1024)})
+	return []Impl{
+		{Name: "baton", Config: fmt.Sprintf("pool.New(n): baton's default queue, max(%d, 2n) tasks", pool.DefaultQueue), Run: runBaton},
+		{Name: "baton/q1024", Config: "pool.New(n, pool.WithQueue(1024))", Run: runBatonQueue(func(int) int { return 1024 })},
+		{Name: "baton/q=n", Config: "pool.New(n, pool.WithQueue(n)): a queue as deep as the pool", Run: runBatonQueue(func(n int) int { return n })},
+		{Name: "pond", Config: "pond.NewPool(n): pond's default, an UNBOUNDED queue", Run: runPond},
+		{Name: "pond/q=baton", Config: fmt.Sprintf("pond.NewPool(n, pond.WithQueueSize(max(%d, 2n))): bounded as baton's default is", pool.DefaultQueue), Run: runPondBounded(batonDefaultQueue)},
+		{Name: "pond/q1024", Config: "pond.NewPool(n, pond.WithQueueSize(1024))", Run: runPondBounded(func(int) int { return 1024 })},
+		{Name: "pond/q=n", Config: "pond.NewPool(n, pond.WithQueueSize(n))", Run: runPondBounded(func(n int) int { return n })},
+		{Name: "ants", Config: "ants.NewPool(n): blocking submit, no queue", Run: runAnts},
+		{Name: "conc", Config: "conc's pool.New().WithMaxGoroutines(n): no queue", Run: runConc},
+		{Name: "errgroup", Config: "errgroup.Group with SetLimit(n): a goroutine per task", Run: runErrgroup},
+		{Name: "semaphore", Config: "semaphore.NewWeighted(n): a goroutine per task", Run: runSemaphore},
+		{Name: "workerpool", Config: "workerpool.New(n): an UNBOUNDED queue", Run: runWorkerpool},
+		{Name: Floor, Config: "floor: a goroutine per task and a WaitGroup, no bound at all", Floor: true, Run: runGoroutines},
+		{Name: FloorLoop, Config: "floor: every task called in a loop on one goroutine, no pool at all", Floor: true, Run: runLoop},
+		{Name: FloorRing, Config: "floor: a 1024-slot ring under one mutex, the submitters on one side, one consumer goroutine on the other", Floor: true, Run: runRing},
 	}
-	ims = append(ims,
-		Impl{Name: "baton/q=n", Config: "pool.New(n, pool.WithQueue(n)): a queue as deep as the pool", Run: runBatonQueue(0)},
-		Impl{Name: "pond", Config: "pond.NewPool(n): pond's default, an UNBOUNDED queue", Run: runPond},
-	)
-	if dq != 1024 {
-		ims = append(ims, Impl{Name: fmt.Sprintf("pond/q%d", dq), Config: fmt.Sprintf("pond.NewPool(n, pond.WithQueueSize(%d)): bounded as baton's default is", dq), Run: runPondBounded(dq)})
-		ims = append(ims, Impl{Name: "pond/q1024", Config: "pond.NewPool(n, pond.WithQueueSize(1024))", Run: runPondBounded(1024)})
-	} else {
-		ims = append(ims, Impl{Name: "pond/q1024", Config: "pond.NewPool(n, pond.WithQueueSize(1024)): bounded as baton's default is", Run: runPondBounded(1024)})
-	}
-	return append(ims,
-		Impl{Name: "pond/q=n", Config: "pond.NewPool(n, pond.WithQueueSize(n))", Run: runPondBounded(0)},
-		Impl{Name: "ants", Config: "ants.NewPool(n): blocking submit, no queue", Run: runAnts},
-		Impl{Name: "conc", Config: "conc's pool.New().WithMaxGoroutines(n): no queue", Run: runConc},
-		Impl{Name: "errgroup", Config: "errgroup.Group with SetLimit(n): a goroutine per task", Run: runErrgroup},
-		Impl{Name: "semaphore", Config: "semaphore.NewWeighted(n): a goroutine per task", Run: runSemaphore},
-		Impl{Name: "workerpool", Config: "workerpool.New(n): an UNBOUNDED queue", Run: runWorkerpool},
-		Impl{Name: Floor, Config: "floor: a goroutine per task and a WaitGroup, no bound at all", Floor: true, Run: runGoroutines},
-		Impl{Name: FloorLoop, Config: "floor: every task called in a loop on one goroutine, no pool at all", Floor: true, Run: runLoop},
-		Impl{Name: FloorRing, Config: "floor: a 1024-slot ring under one mutex, the submitters on one side, one consumer goroutine on the other", Floor: true, Run: runRing},
-	)
 }
+
+// batonDefaultQueue is the queue pool.New(n) makes: the bound pond is
+// given in the pond/q=baton row.
+func batonDefaultQueue(n int) int { return max(pool.DefaultQueue, 2*n) }
 
 // The floors' names besides Floor.
 const (
@@ -98,15 +93,9 @@ func submitters(l Load, each func(count int)) {
 
 func runBaton(l Load) { batonWith(l, pool.New(l.Workers)) }
 
-// runBatonQueue is baton with a queue of q tasks, or as many as there are
-// workers if q is 0.
-func runBatonQueue(q int) func(Load) {
-	return func(l Load) {
-		if q == 0 {
-			q = l.Workers
-		}
-		batonWith(l, pool.New(l.Workers, pool.WithQueue(q)))
-	}
+// runBatonQueue is baton with a queue of q(n) tasks for n workers.
+func runBatonQueue(q func(n int) int) func(Load) {
+	return func(l Load) { batonWith(l, pool.New(l.Workers, pool.WithQueue(q(l.Workers)))) }
 }
 
 func batonWith(l Load, p *pool.Pool) {
@@ -147,15 +136,10 @@ func runAnts(l Load) {
 
 func runPond(l Load) { pondWith(l, pond.NewPool(l.Workers)) }
 
-// runPondBounded is pond with a queue of q tasks, or as many as there are
-// workers if q is 0: what pond costs when it too applies back-pressure.
-func runPondBounded(q int) func(Load) {
-	return func(l Load) {
-		if q == 0 {
-			q = l.Workers
-		}
-		pondWith(l, pond.NewPool(l.Workers, pond.WithQueueSize(q)))
-	}
+// runPondBounded is pond with a queue of q(n) tasks for n workers: what
+// pond costs when it too applies back-pressure.
+func runPondBounded(q func(n int) int) func(Load) {
+	return func(l Load) { pondWith(l, pond.NewPool(l.Workers, pond.WithQueueSize(q(l.Workers)))) }
 }
 
 func pondWith(l Load, p pond.Pool) {

@@ -63,7 +63,7 @@ func TestGoals(t *testing.T) {
 	res := &poolbench.Results{Rows: []poolbench.Row{
 		{Name: "W2/1x", Tasks: 1, Impls: []poolbench.ImplRounds{
 			{Name: "baton", NS: []int64{50}}, {Name: "baton/q=n", NS: []int64{300}},
-			{Name: "pond", NS: []int64{100}}, {Name: "pond/q1024", NS: []int64{40}}, {Name: "pond/q=n", NS: []int64{500}},
+			{Name: "pond", NS: []int64{100}}, {Name: "pond/q=baton", NS: []int64{40}}, {Name: "pond/q=n", NS: []int64{500}},
 			{Name: "loop", NS: []int64{5}},
 		}},
 		{Name: "W3", Tasks: 1, Impls: []poolbench.ImplRounds{{Name: "baton", NS: []int64{10}}, {Name: "pond"}}},
@@ -74,8 +74,8 @@ func TestGoals(t *testing.T) {
 	}
 	want := []string{
 		"W2/1x defaults against defaults baton/pond true true",
-		"W2/1x best configuration against the fastest peer baton/pond/q1024 true false",
-		"W2/1x equal queue bounds, 1024 tasks baton/pond/q1024 true false",
+		"W2/1x best configuration against the fastest peer baton/pond/q=baton true false",
+		"W2/1x equal queue bounds, baton's default baton/pond/q=baton true false",
 		"W2/1x equal queue bounds, n tasks baton/q=n/pond/q=n true true",
 		"W3 defaults against defaults baton/pond false false",
 	}
