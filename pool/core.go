@@ -67,9 +67,9 @@ type core[R any] struct {
 	alive atomic.Int64
 
 	// The line of submitters waiting for room, FIFO from first.
-	line  []*waiter[R]
-	first int
-	wfree []*waiter[R]
+	line    []*waiter[R]
+	first   int
+	waiters sync.Pool // of *waiter[R], for reuse
 
 	stopped bool  // intake stopped: Close, Shutdown, WithContext's end, fail fast
 	stopErr error // why, for the refused
@@ -259,24 +259,28 @@ func (c *core[R]) submit(ctx context.Context, j job[R]) error {
 	wt.j = j
 	c.line = append(c.line, wt)
 	c.mu.Unlock()
-	select {
-	case <-wt.wake:
-	case <-ctx.Done():
-		c.mu.Lock()
-		if wt.fate == waiting {
-			c.leaveLine(wt)
-			c.putWaiter(wt)
+	if done := ctx.Done(); done == nil {
+		<-wt.wake
+	} else {
+		select {
+		case <-wt.wake:
+		case <-done:
+			c.mu.Lock()
+			if wt.fate == waiting {
+				c.leaveLine(wt)
+				c.mu.Unlock()
+				c.putWaiter(wt)
+				c.rejected.Add(1)
+				return gaveUp(ctx)
+			}
 			c.mu.Unlock()
-			c.rejected.Add(1)
-			return gaveUp(ctx)
+			<-wt.wake // served or refused meanwhile: the token is on its way
 		}
-		c.mu.Unlock()
-		<-wt.wake // served or refused meanwhile: the token is there
 	}
-	c.mu.Lock()
+	// The fate was set before the token was sent, and nobody touches wt
+	// any more: no lock needed to read it, nor to give wt back.
 	fate, err := wt.fate, wt.err
 	c.putWaiter(wt)
-	c.mu.Unlock()
 	if fate == refused {
 		c.rejected.Add(1)
 		return err
@@ -355,11 +359,10 @@ func (c *core[R]) leaveLine(wt *waiter[R]) {
 }
 
 // getWaiter and putWaiter keep waiters for reuse, so a waiting submitter
-// allocates nothing in steady state. Callers hold mu.
+// allocates nothing in steady state. They take no lock (a sync.Pool), so
+// a woken submitter gives its waiter back without queueing for mu again.
 func (c *core[R]) getWaiter() *waiter[R] {
-	if n := len(c.wfree); n > 0 {
-		wt := c.wfree[n-1]
-		c.wfree = c.wfree[:n-1]
+	if wt, ok := c.waiters.Get().(*waiter[R]); ok {
 		return wt
 	}
 	return &waiter[R]{wake: make(chan struct{}, 1)}
@@ -367,7 +370,7 @@ func (c *core[R]) getWaiter() *waiter[R] {
 
 func (c *core[R]) putWaiter(wt *waiter[R]) {
 	wt.j, wt.fate, wt.err = job[R]{}, waiting, nil
-	c.wfree = append(c.wfree, wt)
+	c.waiters.Put(wt)
 }
 
 // stopIntake makes every later and every waiting submit fail with reason,
