@@ -158,52 +158,50 @@ func (c *core[R]) account(res outcome) {
 // worker must exit, which it has then done.
 func (c *core[R]) next(w *worker[R]) (j job[R], ob *observer, ok bool) {
 	var toWake *waiter[R] // a submitter served, to wake once mu is released
-	for {
-		switch {
-		case w.has: // handed to it: by a submit, or when it started
-			j, w.next, w.has = w.next, job[R]{}, false
-		case c.live > c.target: // a surplus worker: Resize shrank the pool
-			c.live--
-			c.exit(w)
-			return j, nil, false
-		case c.count > 0:
-			j = c.pop()
-			c.busy++
-			if c.first < len(c.line) { // one popped, so one fits
-				toWake = c.serveOne()
-			}
-		case c.first < len(c.line): // a hand-off queue: take the first waiter's task
-			wt := c.popLine()
-			j = wt.j
-			j.seq = c.seq
-			c.seq++
-			c.busy++
-			wt.fate = served
-			toWake = wt
-		case c.stopped: // drained
-			c.live--
-			c.exit(w)
-			return j, nil, false
-		default:
-			c.idle = append(c.idle, w)
-			c.mu.Unlock()
-			<-w.wake
-			// Whoever sent the token set the fields under mu before it, and
-			// nobody else touches them: they are ours without the lock.
-			if w.quit {
-				c.gone()
-				return j, nil, false
-			}
-			j, w.next, w.has = w.next, job[R]{}, false
-			return j, w.ob, true
+	switch {
+	case w.has: // handed to it: by a submit, or when it started
+		j, w.next, w.has = w.next, job[R]{}, false
+	case c.live > c.target: // a surplus worker: Resize shrank the pool
+		c.live--
+		c.exit(w)
+		return j, nil, false
+	case c.count > 0:
+		j = c.pop()
+		c.busy++
+		if c.first < len(c.line) { // one popped, so one fits
+			toWake = c.serveOne()
 		}
-		ob = c.obs
+	case c.first < len(c.line): // a hand-off queue: take the first waiter's task
+		wt := c.popLine()
+		j = wt.j
+		j.seq = c.seq
+		c.seq++
+		c.busy++
+		wt.fate = served
+		toWake = wt
+	case c.stopped: // drained
+		c.live--
+		c.exit(w)
+		return j, nil, false
+	default:
+		c.idle = append(c.idle, w)
 		c.mu.Unlock()
-		if toWake != nil {
-			toWake.wake <- struct{}{}
+		<-w.wake
+		// Whoever sent the token set the fields under mu before it, and
+		// nobody else touches them: they are ours without the lock.
+		if w.quit {
+			c.gone()
+			return j, nil, false
 		}
-		return j, ob, true
+		j, w.next, w.has = w.next, job[R]{}, false
+		return j, w.ob, true
 	}
+	ob = c.obs
+	c.mu.Unlock()
+	if toWake != nil {
+		toWake.wake <- struct{}{}
+	}
+	return j, ob, true
 }
 
 // exit is the last act of a worker leaving by itself, with mu held; it
