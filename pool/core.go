@@ -7,91 +7,125 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/baton-go/baton/channel"
 )
 
-// job is what travels through the queue: a Pool's task (run) or a Results'
-// task (get), with its place in submission order.
+// job is what the queue holds: a Pool's task (run) or a Results' task
+// (get), with its number in acceptance order and, when an observer was
+// attached, the time it was accepted.
 type job[R any] struct {
 	seq uint64
-	at  int64 // when it was accepted (see now), if an observer was attached
+	at  int64
 	run func(context.Context) error
 	get func(context.Context) (R, error)
 }
 
-// core is the machinery shared by Pool and Results: a bounded baton channel
-// as the queue, the line of waiting submitters, the workers, and the
-// lifecycle. R is the result type of a Results; a Pool uses struct{}.
+// core is the machinery shared by Pool and Results. R is a Results' result
+// type; a Pool uses struct{}.
+//
+// Everything a task passes through is guarded by one mutex, mu: the
+// queue, a ring of jobs; the workers, started on demand up to the target
+// and parked when there is nothing to do; and the line of submitters
+// waiting for room. A submit takes mu once and, in the common case, only
+// puts its job in the ring; a worker takes mu once per task, to account
+// for the task it ran and take the next. A worker that finds the queue
+// empty parks, and a submit wakes it only if no worker is awake to take
+// the job, so while the workers keep up, a task costs two short critical
+// sections and no hand-off at all.
+//
+// The invariants that make this safe: a job goes into the ring only when
+// every live worker is busy (none parked, none to be started), a worker
+// parks only when the ring is empty, and a submitter waits in line only
+// when the ring is full, or it is a hand-off queue (WithQueue(0)) and no
+// worker is free.
 type core[R any] struct {
-	// The fields are grouped by who writes them, each group on cache lines
-	// of its own: workers read the first group on every task, and a line
-	// that a submitter writes on every submit would bounce between their
-	// cores if it held any of them.
+	mu sync.Mutex
+
+	// The queue: count jobs from head, in a ring that grows by doubling
+	// up to qcap, so a pool that never fills its queue never pays for it.
+	ring        []job[R]
+	head, count int
+	qcap        int
+
+	seq uint64 // the next accepted task's number: also Submitted
+
+	// The workers. live counts those that may take another task: busy
+	// ones and parked ones. all holds every worker goroutine that has not
+	// exited yet, including those told to leave.
+	target int
+	live   int
+	busy   int
+	idle   []*worker[R] // parked; the last one parked is woken first
+	all    []*worker[R]
+	spare  []*worker[R] // the structs of exited workers, reused
+	slab   []worker[R]  // allocated, not yet used
+	nums   int          // worker numbers handed out
+	free   []int        // numbers of workers whose structs were dropped
+	// alive counts worker goroutines that have not finished: a worker
+	// leaves all when it is let go, under mu, and ends alive on its way
+	// out, without mu, so the end of a large pool is not a crowd of
+	// goroutines queueing for the lock. The last one out finishes.
+	alive atomic.Int64
+
+	// The line of submitters waiting for room, FIFO from first.
+	line    []*waiter[R]
+	first   int
+	waiters sync.Pool // of *waiter[R], for reuse
+
+	stopped bool  // intake stopped: Close, Shutdown, WithContext's end, fail fast
+	stopErr error // why, for the refused
+	done    bool  // every worker has exited after intake stopped
+	changed chan struct{}
+	watched bool // someone waits on changed: replace it at the next exit
+	inside  int  // Close and Shutdown calls waiting from inside a task
+	result  error
+	cause   error // why tasks were cancelled, for the result; nil for fail fast
+	totals  counts
+	obs     *observer
 
 	// Set in New, then only read.
-	tx       *channel.Sender[job[R]]
-	rx       *channel.Receiver[job[R]]
 	ctx      context.Context // every task's; cancelled to abort
 	cancel   context.CancelCauseFunc
 	failFast bool
-	out      *window[R] // a Results' reorder window; nil for a Pool
-	// stopped is closed when intake stops, after stopErr is set (once).
-	stopped chan struct{}
-	stopErr atomic.Pointer[error]
+	out      resultSink[R] // a Results' reorder window; nil for a Pool
 	// The parent context's watch, when WithContext gave one that can end.
 	stopWatch func() bool
 	watchDone chan struct{}
-	_         [64]byte
-
-	// Written by submitters on every submit.
-	adm admission[R]
-	// seq numbers accepted tasks in queue order. Only the submitter that
-	// holds the admission role writes it, and the role passes with a
-	// happens-before edge, so it needs no lock of its own.
-	seq      uint64
-	rejected atomic.Int64
-	_        [64]byte
-
-	// Read by workers on every task, written rarely.
-	//
-	// Resize retires workers by count, not by name: it raises retire and
-	// cancels the context idle workers wait with, so each wakes, and the
-	// first ones to claim a retirement leave. Busy workers look at retire
-	// after each task. A worker thus costs no context of its own.
-	retire atomic.Int64 // written under the life lock
-	idle   atomic.Pointer[idleCtx]
-	obs    atomic.Pointer[observer]
-	_      [64]byte
-
 	watchOnce sync.Once
-	life      sync.Mutex
-	leaving   int       // workers that claimed a retirement and are on their way out
-	numbers   int       // workers numbered so far
-	all       []*worker // every live worker
-	target    int       // workers wanted: the last New or Resize
-	inside    int       // Close and Shutdown calls waiting from inside a task
-	changed   chan struct{}
-	watched   bool // someone waits on changed: replace it at the next exit
-	done      bool // every worker has exited after intake stopped
-	result    error
-	totals    counts // of the workers that exited
-	cause     error  // why tasks were cancelled, for the result; nil for fail fast
+
+	rejected atomic.Int64
 
 	errMu sync.Mutex
 	errs  []error
 }
 
-func newCore[R any](workers int, cfg config, out *window[R]) *core[R] {
+// counts are tallies of how tasks ended, kept under mu.
+type counts struct {
+	succeeded, failed, panicked, cancelled int64
+}
+
+// waiter is a submitter waiting in line. Its fate is set under mu before
+// the one token is sent on wake.
+type waiter[R any] struct {
+	j    job[R]
+	wake chan struct{}
+	fate int
+	err  error // why it was refused
+}
+
+const (
+	waiting = iota
+	served  // its job was accepted on its behalf
+	refused // intake stopped
+)
+
+func newCore[R any](workers int, cfg config, out resultSink[R]) *core[R] {
 	if workers < 1 {
 		panic("pool: workers < 1 passed to New")
 	}
-	tx, rx := channel.Bounded[job[R]](cfg.queue)
 	c := &core[R]{
-		tx: tx, rx: rx,
+		qcap:     cfg.queue,
 		failFast: cfg.failFast,
 		out:      out,
-		stopped:  make(chan struct{}),
 		changed:  make(chan struct{}),
 		target:   workers,
 	}
@@ -101,87 +135,98 @@ func newCore[R any](workers int, cfg config, out *window[R]) *core[R] {
 		c.watchDone = make(chan struct{})
 		c.stopWatch = context.AfterFunc(parent, func() {
 			defer close(c.watchDone)
-			c.stopIntake(fmt.Errorf("pool: stopped: context ended: %w", context.Cause(parent)))
-			c.life.Lock()
+			cause := context.Cause(parent)
+			c.stopIntake(fmt.Errorf("%w: context ended: %w", ErrClosed, cause))
+			c.mu.Lock()
 			if c.cause == nil {
-				c.cause = fmt.Errorf("context ended: %w", context.Cause(parent))
+				c.cause = fmt.Errorf("context ended: %w", cause)
 			}
-			c.life.Unlock()
+			c.mu.Unlock()
 		})
 	}
-	c.idle.Store(newIdleCtx())
-	c.life.Lock()
-	c.startLocked(workers)
-	c.life.Unlock()
 	return c
 }
 
-// idleCtx is what idle workers wait with; Resize cancels it to wake them.
-type idleCtx struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-}
-
-func newIdleCtx() *idleCtx {
-	ctx, cancel := context.WithCancel(context.Background())
-	return &idleCtx{ctx, cancel}
-}
-
-// tryRetire claims one of the retirements Resize asked for.
-func (c *core[R]) tryRetire(w *worker) bool {
-	c.life.Lock()
-	defer c.life.Unlock()
-	if c.retire.Load() <= 0 {
-		return false
-	}
-	c.retire.Add(-1)
-	c.leaving++
-	w.leaving = true
-	return true
-}
-
-// counts are tallies of how tasks ended. Each worker keeps its own (on
-// its own cache lines), so workers never contend over statistics; these
-// are the sums of the workers that exited.
-type counts struct {
-	succeeded, failed, panicked, cancelled int64
-	taken                                  int64 // tasks received from the queue
-}
-
-// stopIntake makes every later and every waiting submit fail with reason.
-// Closing the only Sender disconnects the channel once the workers have
-// drained it, which is what makes them exit. Only the first reason sticks.
-func (c *core[R]) stopIntake(reason error) {
-	c.life.Lock()
-	defer c.life.Unlock()
-	if c.stopErr.Load() != nil {
-		return
-	}
-	c.stopErr.Store(&reason)
-	close(c.stopped)
-	c.tx.Close()
-}
-
-// abort cancels every task's context: running tasks see it, queued tasks
-// are dropped as Cancelled.
-func (c *core[R]) abort(cause error) {
-	c.life.Lock()
-	if c.cause == nil {
-		c.cause = cause
-	}
-	c.life.Unlock()
-	c.cancel(cause)
-}
-
-// refused says why a submit must fail now, or nil.
-func (c *core[R]) refused() error {
-	if r := c.stopErr.Load(); r != nil {
-		return *r
+// refusedLocked says why a submit must fail now, or nil. Callers hold mu.
+func (c *core[R]) refusedLocked() error {
+	if c.stopped {
+		return c.stopErr
 	}
 	if c.ctx.Err() != nil { // the parent ended; its watch is on its way
-		return fmt.Errorf("pool: stopped: %w", context.Cause(c.ctx))
+		return fmt.Errorf("%w: context ended: %w", ErrClosed, context.Cause(c.ctx))
 	}
 	return nil
+}
+
+// place accepts j if it can without waiting: a parked worker takes it, a
+// new worker is started for it, or it goes in the ring. It returns the
+// worker to wake or start, if any. Callers hold mu and have checked that
+// nobody waits in line.
+func (c *core[R]) place(j job[R]) (w *worker[R], start, ok bool) {
+	switch {
+	case len(c.idle) > 0:
+		w = c.idle[len(c.idle)-1]
+		c.idle[len(c.idle)-1] = nil
+		c.idle = c.idle[:len(c.idle)-1]
+	case c.live < c.target:
+		w = c.newWorker()
+		start = true
+	case c.count < c.qcap:
+		c.push(j)
+		return nil, false, true
+	default:
+		return nil, false, false
+	}
+	j.seq = c.seq
+	c.seq++
+	c.busy++
+	w.next, w.ob, w.has = j, c.obs, true
+	return w, start, true
+}
+
+// push puts j at the tail of the ring, numbering it. Callers hold mu and
+// have checked that the ring has room.
+func (c *core[R]) push(j job[R]) {
+	if c.count == len(c.ring) {
+		c.grow()
+	}
+	i := c.head + c.count
+	if i >= len(c.ring) {
+		i -= len(c.ring)
+	}
+	j.seq = c.seq
+	c.seq++
+	c.ring[i] = j
+	c.count++
+}
+
+func (c *core[R]) grow() {
+	n := min(max(2*len(c.ring), 16), c.qcap)
+	ring := make([]job[R], n)
+	k := copy(ring, c.ring[c.head:])
+	copy(ring[k:], c.ring[:c.head])
+	c.ring, c.head = ring, 0
+}
+
+// pop takes the job at the head of the ring. Callers hold mu.
+func (c *core[R]) pop() job[R] {
+	j := c.ring[c.head]
+	c.ring[c.head] = job[R]{} // let the closure go
+	c.head++
+	if c.head == len(c.ring) {
+		c.head = 0
+	}
+	c.count--
+	return j
+}
+
+// wakeOrStart hands a worker its job, after mu is released.
+func (c *core[R]) wakeOrStart(w *worker[R], start bool) {
+	if start {
+		go c.work(w, false)
+	} else {
+		w.wake <- struct{}{}
+	}
 }
 
 func (c *core[R]) submit(ctx context.Context, j job[R]) error {
@@ -189,87 +234,180 @@ func (c *core[R]) submit(ctx context.Context, j job[R]) error {
 		c.rejected.Add(1)
 		return gaveUp(ctx)
 	}
-	if err := c.refused(); err != nil {
+	c.mu.Lock()
+	if err := c.refusedLocked(); err != nil {
+		c.mu.Unlock()
 		c.rejected.Add(1)
 		return err
 	}
-	if c.obs.Load() != nil {
+	if c.obs != nil {
 		j.at = now()
 	}
-	served, err := c.acquire(ctx, j)
-	if served {
-		return nil
-	}
-	if err != nil {
-		c.rejected.Add(1)
-		if err == errStopped {
-			return c.refused()
+	if c.first == len(c.line) {
+		if w, start, ok := c.place(j); ok {
+			c.mu.Unlock()
+			if w != nil {
+				c.wakeOrStart(w, start)
+			}
+			return nil
 		}
-		return gaveUp(ctx)
 	}
-	// The head waits in the channel's own send, which a worker wakes as
-	// soon as it has taken a task: Submit waits while the queue is full,
-	// and no longer. Waiting until the workers had drained the queue
-	// further, to a low-water mark, would save wake-ups, but it is not
-	// safe: the workers may all be busy with tasks that end only after this
-	// Submit returns, and then the queue never drains that far. Stopping
-	// intake closes tx, which wakes this send too.
-	j.seq = c.seq
-	err = c.tx.SendContext(ctx, j)
-	if err == nil {
-		c.seq++
+	// Wait in line. Whoever makes room serves the line in order, putting
+	// each waiter's job where it belongs, so a waiter wakes only to
+	// return.
+	wt := c.getWaiter()
+	wt.j = j
+	c.line = append(c.line, wt)
+	c.mu.Unlock()
+	if done := ctx.Done(); done == nil {
+		<-wt.wake
+	} else {
+		select {
+		case <-wt.wake:
+		case <-done:
+			c.mu.Lock()
+			if wt.fate == waiting {
+				c.leaveLine(wt)
+				c.mu.Unlock()
+				c.putWaiter(wt)
+				c.rejected.Add(1)
+				return gaveUp(ctx)
+			}
+			c.mu.Unlock()
+			<-wt.wake // served or refused meanwhile: the token is on its way
+		}
 	}
-	c.release()
-	if err != nil {
-		return c.reject(ctx, err)
+	// The fate was set before the token was sent, and nobody touches wt
+	// any more: no lock needed to read it, nor to give wt back.
+	fate, err := wt.fate, wt.err
+	c.putWaiter(wt)
+	if fate == refused {
+		c.rejected.Add(1)
+		return err
 	}
 	return nil
 }
 
 func (c *core[R]) trySubmit(j job[R]) error {
-	if err := c.refused(); err != nil {
+	c.mu.Lock()
+	if err := c.refusedLocked(); err != nil {
+		c.mu.Unlock()
 		c.rejected.Add(1)
 		return err
 	}
-	// A full queue is checked first because a failed TrySend allocates
-	// its error; a rendezvous queue is always "full" and must try.
-	if !c.tryAcquire() {
-		c.rejected.Add(1)
-		return ErrFull
-	}
-	if c.tx.Cap() > 0 && c.tx.IsFull() {
-		c.release()
-		c.rejected.Add(1)
-		return ErrFull
-	}
-	if c.obs.Load() != nil {
+	if c.obs != nil {
 		j.at = now()
 	}
-	j.seq = c.seq
-	err := c.tx.TrySend(j)
-	if err == nil {
-		c.seq++
+	if c.first == len(c.line) { // else the task would jump the line
+		if w, start, ok := c.place(j); ok {
+			c.mu.Unlock()
+			if w != nil {
+				c.wakeOrStart(w, start)
+			}
+			return nil
+		}
 	}
-	c.release()
-	if err != nil {
-		return c.reject(context.Background(), err) // no context: TrySubmit never waits
-	}
-	return nil
+	c.mu.Unlock()
+	c.rejected.Add(1)
+	return ErrFull
 }
 
-// reject accounts for a send that failed and says why.
-func (c *core[R]) reject(ctx context.Context, err error) error {
-	c.rejected.Add(1)
-	switch {
-	case errors.Is(err, channel.ErrFull):
-		return ErrFull
-	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
-		return gaveUp(ctx)
+// serveLine puts the jobs of the submitters at the front of the line in
+// the ring while it has room, and wakes each. Callers hold mu.
+func (c *core[R]) serveLine() {
+	for c.first < len(c.line) && c.count < c.qcap {
+		c.serveOne().wake <- struct{}{}
 	}
-	if r := c.refused(); r != nil {
-		return r
+}
+
+// serveOne puts the job of the first submitter in line in the ring, and
+// returns the submitter, for the caller to wake; the token may be sent
+// after mu is released, as the waiter, seeing it was served, waits for it.
+// Callers hold mu and have checked that the line is not empty and the
+// ring has room.
+func (c *core[R]) serveOne() *waiter[R] {
+	wt := c.popLine()
+	c.push(wt.j)
+	wt.fate = served
+	return wt
+}
+
+// popLine takes the first waiter off the line. Callers hold mu.
+func (c *core[R]) popLine() *waiter[R] {
+	wt := c.line[c.first]
+	c.line[c.first] = nil
+	c.first++
+	if c.first == len(c.line) {
+		c.line, c.first = c.line[:0], 0
 	}
-	return ErrClosed
+	return wt
+}
+
+// leaveLine takes wt out of the line, wherever it is. Callers hold mu.
+func (c *core[R]) leaveLine(wt *waiter[R]) {
+	for i := c.first; i < len(c.line); i++ {
+		if c.line[i] == wt {
+			copy(c.line[i:], c.line[i+1:])
+			c.line[len(c.line)-1] = nil
+			c.line = c.line[:len(c.line)-1]
+			break
+		}
+	}
+	if c.first == len(c.line) {
+		c.line, c.first = c.line[:0], 0
+	}
+}
+
+// getWaiter and putWaiter keep waiters for reuse, so a waiting submitter
+// allocates nothing in steady state. They take no lock (a sync.Pool), so
+// a woken submitter gives its waiter back without queueing for mu again.
+func (c *core[R]) getWaiter() *waiter[R] {
+	if wt, ok := c.waiters.Get().(*waiter[R]); ok {
+		return wt
+	}
+	return &waiter[R]{wake: make(chan struct{}, 1)}
+}
+
+func (c *core[R]) putWaiter(wt *waiter[R]) {
+	wt.j, wt.fate, wt.err = job[R]{}, waiting, nil
+	c.waiters.Put(wt)
+}
+
+// stopIntake makes every later and every waiting submit fail with reason,
+// and lets the parked workers go: the queue is empty when any is parked.
+// Only the first reason sticks.
+func (c *core[R]) stopIntake(reason error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stopped {
+		return
+	}
+	c.stopped, c.stopErr = true, reason
+	for c.first < len(c.line) {
+		wt := c.popLine()
+		wt.fate, wt.err = refused, reason
+		wt.wake <- struct{}{}
+	}
+	for _, w := range c.idle {
+		c.live--
+		c.letGo(w)
+	}
+	clear(c.idle)
+	c.idle = c.idle[:0]
+	if c.alive.Load() == 0 {
+		c.finish()
+	}
+}
+
+// abort cancels every task's context: running tasks see it, queued tasks
+// are dropped as Cancelled.
+func (c *core[R]) abort(cause error) {
+	c.mu.Lock()
+	if c.cause == nil {
+		c.cause = cause
+	}
+	c.mu.Unlock()
+	c.cancel(cause)
 }
 
 // failure records a task's error. A Results hands its errors to the reader
@@ -281,7 +419,7 @@ func (c *core[R]) failure(err error, keep bool) {
 		c.errMu.Unlock()
 	}
 	if c.failFast {
-		c.stopIntake(fmt.Errorf("pool: stopped by a failed task: %w", err))
+		c.stopIntake(fmt.Errorf("%w: stopped by a failed task: %w", ErrClosed, err))
 		c.cancel(err)
 	}
 }
@@ -292,26 +430,40 @@ func (c *core[R]) resize(n int) {
 	if n < 1 {
 		panic("pool: n < 1 passed to Resize")
 	}
-	c.life.Lock()
-	defer c.life.Unlock()
-	if c.stopErr.Load() != nil {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stopped {
 		return
 	}
-	// Workers still to retire from an earlier shrink count as gone.
-	active := len(c.all) - c.leaving - int(c.retire.Load())
 	c.target = n
-	switch {
-	case active < n:
-		// Cancel pending retirements first, then start the rest.
-		for active < n && c.retire.Load() > 0 {
-			c.retire.Add(-1)
-			active++
-		}
-		c.startLocked(n - active)
-	case active > n:
-		c.retire.Add(int64(active - n))
-		old := c.idle.Swap(newIdleCtx())
-		old.cancel() // wake the idle ones to claim retirements
+	// Surplus parked workers leave now; surplus busy ones leave when they
+	// come back for another task, so no task starts beyond n from here on.
+	for c.live > n && len(c.idle) > 0 {
+		w := c.idle[len(c.idle)-1]
+		c.idle[len(c.idle)-1] = nil
+		c.idle = c.idle[:len(c.idle)-1]
+		c.live--
+		c.letGo(w)
+	}
+	// New workers start only for work that waits: the rest start on demand.
+	for c.live < n && c.count > 0 {
+		w := c.newWorker()
+		c.busy++
+		w.next, w.has = c.pop(), true
+		c.serveLine()
+		go c.work(w, false)
+	}
+	for c.live < n && c.qcap == 0 && c.first < len(c.line) {
+		wt := c.popLine()
+		j := wt.j
+		j.seq = c.seq
+		c.seq++
+		wt.fate = served
+		wt.wake <- struct{}{}
+		w := c.newWorker()
+		c.busy++
+		w.next, w.has = j, true
+		go c.work(w, false)
 	}
 }
 
@@ -319,8 +471,15 @@ func (c *core[R]) resize(n int) {
 // of the pool's tasks, it waits for every worker but its own.
 func (c *core[R]) shutdown(ctx context.Context, op string) error {
 	c.stopIntake(ErrClosed)
+	aborted := false
+	if ctx.Err() != nil {
+		// Already over: drop the queue now, even if nothing is left to
+		// wait for, as when the caller is the last worker.
+		aborted = true
+		c.abort(fmt.Errorf("pool: %s: %w", op, ctx.Err()))
+	}
 	me := goid()
-	c.life.Lock()
+	c.mu.Lock()
 	inside := false
 	for _, w := range c.all {
 		if me != 0 && w.gid.Load() == me {
@@ -329,29 +488,31 @@ func (c *core[R]) shutdown(ctx context.Context, op string) error {
 			break
 		}
 	}
-	aborted := false
 	for !(c.done || inside && len(c.all) <= c.inside) {
+		// c.all holds the workers not yet let go; a worker let go
+		// touches nothing of the pool but alive any more.
 		ch := c.changed
 		c.watched = true
-		c.life.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			if !aborted {
+		c.mu.Unlock()
+		if aborted {
+			<-ch
+		} else {
+			select {
+			case <-ch:
+			case <-ctx.Done():
 				aborted = true
 				c.abort(fmt.Errorf("pool: %s: %w", op, ctx.Err()))
 			}
-			ctx = context.Background()
 		}
-		c.life.Lock()
+		c.mu.Lock()
 	}
 	if inside {
 		c.inside--
-		c.life.Unlock()
+		c.mu.Unlock()
 		return c.joined(nil)
 	}
 	res := c.result
-	c.life.Unlock()
+	c.mu.Unlock()
 	c.watchOnce.Do(func() {
 		if c.stopWatch != nil && !c.stopWatch() {
 			<-c.watchDone
@@ -360,46 +521,33 @@ func (c *core[R]) shutdown(ctx context.Context, op string) error {
 	return res
 }
 
-// exit is a worker's last act.
-func (c *core[R]) exit(w *worker) {
-	c.life.Lock()
-	defer c.life.Unlock()
-	c.totals.succeeded += w.succeeded.Load()
-	c.totals.failed += w.failed.Load()
-	c.totals.panicked += w.panicked.Load()
-	c.totals.cancelled += w.cancelled.Load()
-	c.totals.taken += w.taken.Load()
-	if w.leaving {
-		c.leaving--
+// finish is the end: intake stopped and every worker has exited, so every
+// task is accounted for. Callers hold mu.
+func (c *core[R]) finish() {
+	c.done = true
+	var note error
+	if n := c.totals.cancelled; n > 0 {
+		why := c.cause
+		if why == nil {
+			why = c.ctx.Err()
+		}
+		note = fmt.Errorf("pool: %d queued tasks never ran: %w", n, why)
 	}
-	last := len(c.all) - 1
-	c.all[w.idx] = c.all[last]
-	c.all[w.idx].idx = w.idx
-	c.all[last] = nil
-	c.all = c.all[:last]
+	c.result = c.joined(note)
+	c.cancel(context.Canceled)
+	if c.out != nil {
+		c.out.finish()
+	}
+	c.notify()
+}
+
+// notify wakes the Close and Shutdown calls waiting for a change. Callers
+// hold mu.
+func (c *core[R]) notify() {
 	if c.watched {
 		close(c.changed)
 		c.changed = make(chan struct{})
 		c.watched = false
-	}
-	if len(c.all) == 0 {
-		// Only a stopped intake lets the last worker leave: Resize never
-		// retires them all. Every task is accounted for now.
-		c.done = true
-		var note error
-		if n := c.totals.cancelled; n > 0 {
-			why := c.cause
-			if why == nil {
-				why = c.ctx.Err()
-			}
-			note = fmt.Errorf("pool: %d queued tasks never ran: %w", n, why)
-		}
-		c.result = c.joined(note)
-		c.cancel(context.Canceled)
-		c.idle.Load().cancel()
-		if c.out != nil {
-			c.out.finish()
-		}
 	}
 }
 
@@ -420,62 +568,45 @@ func (c *core[R]) joined(extra error) error {
 	return errors.Join(errs...)
 }
 
-// stats adds up the workers' tallies. Submitted is not counted by the
-// submitters: a task is accepted once it is in the queue, so it is the
-// tasks the workers took plus those still queued. That keeps a submitter
-// waiting for room out of it (it is Waiting), and after Close, with the
-// queue empty, it is exactly the sum of the outcomes. The queue is read
-// first and each worker's tally of tasks taken after its outcomes, so a
-// task in flight is counted twice rather than not at all, and Submitted is
-// never below the sum of the outcomes.
+// stats reads the counters, all kept under mu.
 func (c *core[R]) stats() Stats {
-	queued := c.rx.Len()
-	c.life.Lock()
-	t := c.totals
-	running := 0
-	for _, w := range c.all {
-		t.succeeded += w.succeeded.Load()
-		t.failed += w.failed.Load()
-		t.panicked += w.panicked.Load()
-		t.cancelled += w.cancelled.Load()
-		t.taken += w.taken.Load()
-		if w.running.Load() {
-			running++
-		}
-	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	workers := c.target
 	if c.done {
 		workers = 0
 	}
-	c.life.Unlock()
 	return Stats{
 		Workers:   workers,
-		Waiting:   c.adm.waiting(),
-		Queued:    queued,
-		Running:   running,
-		Submitted: t.taken + int64(queued),
-		Succeeded: t.succeeded,
-		Failed:    t.failed,
-		Panicked:  t.panicked,
-		Cancelled: t.cancelled,
+		Waiting:   len(c.line) - c.first,
+		Queued:    c.count,
+		Running:   c.busy,
+		Submitted: int64(c.seq),
+		Succeeded: c.totals.succeeded,
+		Failed:    c.totals.failed,
+		Panicked:  c.totals.panicked,
+		Cancelled: c.totals.cancelled,
 		Rejected:  c.rejected.Load(),
 	}
 }
 
 func (c *core[R]) observe(name string, o TaskObserver) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if o == nil {
-		c.obs.Store(nil)
+		c.obs = nil
 		return
 	}
-	c.obs.Store(&observer{name: name, o: o})
+	c.obs = &observer{name: name, o: o}
 }
 
 func (c *core[R]) running() []RunningTask {
-	if c.obs.Load() == nil {
+	c.mu.Lock()
+	if c.obs == nil {
+		c.mu.Unlock()
 		return nil
 	}
 	var out []RunningTask
-	c.life.Lock()
 	for _, w := range c.all {
 		w.obsMu.Lock()
 		if w.obsOn {
@@ -483,7 +614,7 @@ func (c *core[R]) running() []RunningTask {
 		}
 		w.obsMu.Unlock()
 	}
-	c.life.Unlock()
+	c.mu.Unlock()
 	sortRunning(out)
 	return out
 }

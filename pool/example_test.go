@@ -2,6 +2,7 @@ package pool_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -74,6 +75,35 @@ func ExampleServe() {
 	})
 	fmt.Println(sum.Load(), err)
 	// Output: 5050 <nil>
+}
+
+// A service stops Serve with a signal. The context ending is how Serve is
+// meant to stop, so its context.Canceled is no failure: errors.Is tells it
+// from a handler's error. (Here a cancel stands in for the signal of
+// signal.NotifyContext(ctx, os.Interrupt).)
+func ExampleServe_shutdown() {
+	ctx, stop := context.WithCancel(context.Background())
+	tx, rx := channel.Bounded[string](8)
+	defer tx.Close()
+	handled := make(chan string)
+	done := make(chan error)
+	go func() {
+		done <- pool.Serve(ctx, rx, 2, func(ctx context.Context, job string) error {
+			handled <- job
+			return nil
+		})
+	}()
+	tx.Send("resize photo")
+	fmt.Println("handled:", <-handled)
+	stop() // the signal arrives
+	if err := <-done; errors.Is(err, context.Canceled) {
+		fmt.Println("stopped by the signal")
+	} else if err != nil {
+		fmt.Println("failed:", err)
+	}
+	// Output:
+	// handled: resize photo
+	// stopped by the signal
 }
 
 // Back-pressure, visible in Stats: with both workers busy and the queue

@@ -2,21 +2,21 @@ package pool
 
 import "context"
 
-// Pool runs tasks on a fixed set of workers that pull from one bounded
-// queue, so a producer that outruns them waits instead of filling memory.
-// All its methods are safe for concurrent use, including from inside its
-// own tasks.
+// Pool runs tasks on at most n workers that pull from one bounded queue,
+// so a producer that outruns them waits instead of filling memory. All its
+// methods are safe for concurrent use, including from inside its own tasks.
 //
-// A Pool starts its workers in New and they live until Close or Shutdown;
-// no goroutine of the pool outlives either.
+// A Pool starts a worker when a task arrives and fewer than n are running,
+// and a worker with nothing to do parks until the next task (it costs no
+// CPU then); no goroutine of the pool outlives Close or Shutdown.
 type Pool struct {
 	c *core[struct{}]
 }
 
-// New starts a pool of workers goroutines. The queue holds as many tasks as
-// there are workers unless WithQueue says otherwise; WithContext and
-// WithFailFast apply too. Unordered and WithWindow are for NewResults and
-// are ignored here.
+// New makes a pool of at most workers goroutines, started as tasks
+// arrive. The queue holds DefaultQueue tasks (or twice the workers, if
+// that is more) unless WithQueue says otherwise; WithContext and WithFailFast apply too. Unordered and
+// WithWindow are for NewResults and are ignored here.
 //
 // New panics if workers < 1 or an option is nil.
 func New(workers int, opts ...Option) *Pool {
@@ -34,8 +34,9 @@ func New(workers int, opts ...Option) *Pool {
 // or Shutdown. Otherwise fn never runs, and the error says why: it wraps
 // ctx.Err() if ctx was done before fn was queued (already when Submit was
 // called, or while it waited); it is ErrClosed after Close or Shutdown
-// began, or an error wrapping the cause when WithContext's context ended or
-// WithFailFast saw a failure.
+// began; and when WithContext's context ended or WithFailFast saw a
+// failure, it wraps both ErrClosed and the cause, so a submit loop that
+// checks errors.Is(err, ErrClosed) sees every way the pool stops.
 //
 // A task accepted at the very moment the pool is aborted (Shutdown's ctx
 // ended, WithContext's context ended, WithFailFast) may be dropped unrun
@@ -52,10 +53,11 @@ func (p *Pool) Submit(ctx context.Context, fn func(ctx context.Context) error) e
 	return p.c.submit(ctx, job[struct{}]{run: fn})
 }
 
-// TrySubmit is Submit that never waits: when the queue is full, or other
-// submitters are waiting for room (the task would jump their line), it
-// fails with ErrFull. With WithQueue(0) it succeeds only if a worker is
-// idle.
+// TrySubmit is Submit that never waits: when every worker is busy and the
+// queue is full, or other submitters are waiting for room (the task would
+// jump their line), it fails with ErrFull. A pool with fewer than n tasks
+// running always accepts, even with WithQueue(0) and even the instant New
+// returns: a worker is started or woken for the task.
 //
 // TrySubmit panics if fn is nil.
 func (p *Pool) TrySubmit(fn func(ctx context.Context) error) error {
@@ -65,9 +67,11 @@ func (p *Pool) TrySubmit(fn func(ctx context.Context) error) error {
 	return p.c.trySubmit(job[struct{}]{run: fn})
 }
 
-// Resize sets the number of workers, at any time. New workers start at
-// once; surplus workers finish the task in hand, then exit. After Close or
-// Shutdown began it does nothing: the workers there drain the queue.
+// Resize sets the number of workers, at any time. Workers start at once
+// for the tasks queued, and on demand after that; surplus workers exit, the
+// idle ones at once and the busy ones after the task in hand, so once
+// Resize returns no task starts beyond n. After Close or Shutdown began it
+// does nothing: the workers there drain the queue.
 //
 // Resize panics if n < 1.
 func (p *Pool) Resize(n int) { p.c.resize(n) }

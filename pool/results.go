@@ -22,7 +22,8 @@ type Results[T any] struct {
 // errStoppedEarly cancels what is left when the reader leaves All.
 var errStoppedEarly = errors.New("pool: Results.All stopped early")
 
-// NewResults starts a result pool of workers goroutines. It takes every
+// NewResults makes a result pool of at most workers goroutines, started
+// as tasks arrive. It takes every
 // option: WithQueue, WithContext and WithFailFast as New does, plus
 // Unordered and WithWindow.
 //
@@ -32,7 +33,13 @@ func NewResults[T any](workers int, opts ...Option) *Results[T] {
 		panic("pool: workers < 1 passed to NewResults")
 	}
 	cfg := newConfig(workers, opts)
-	return &Results[T]{c: newCore(workers, cfg, newWindow[T](cfg.window, !cfg.unordered))}
+	var out resultSink[T]
+	if cfg.unordered {
+		out = newWindow[T](cfg.window, false)
+	} else {
+		out = newOrderedWindow[T](cfg.window)
+	}
+	return &Results[T]{c: newCore(workers, cfg, out)}
 }
 
 // Submit queues fn, waiting while the queue is full, exactly as

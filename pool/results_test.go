@@ -266,14 +266,19 @@ func TestResultsCancelledTasksYieldErrors(t *testing.T) {
 func TestResultsConcurrentAllPanics(t *testing.T) {
 	r := pool.NewResults[int](1)
 	g := newGate()
-	r.Submit(hangCtx(t), func(ctx context.Context) (int, error) { return 1, g.task(ctx) })
+	r.Submit(hangCtx(t), func(ctx context.Context) (int, error) { return 1, nil })
+	r.Submit(hangCtx(t), func(ctx context.Context) (int, error) { return 2, g.task(ctx) })
 	r.Close()
 	var wg sync.WaitGroup
+	inside := make(chan struct{})
 	wg.Go(func() {
-		for range r.All() {
+		for v := range r.All() {
+			if v == 1 { // the range is running: its body has a result
+				close(inside)
+			}
 		}
 	})
-	eventually(t, "first range running", func() bool { return g.waiting.Load() == 1 })
+	<-inside
 	mustPanicWith(t, "another range", func() {
 		for range r.All() {
 		}

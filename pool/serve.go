@@ -62,6 +62,12 @@ type AckReceiver[T any] interface {
 // to have them served, close the sending side instead, or close a clone of
 // the Receiver given to Serve, which leaves them to the other handles.
 //
+// A normal shutdown by a signal, with ctx from signal.NotifyContext,
+// therefore returns an error that wraps context.Canceled (ctx's error)
+// even when every handler succeeded: test for it with
+// errors.Is(err, context.Canceled), as the example does, rather than
+// comparing with nil. The handlers' own errors, if any, are joined to it.
+//
 // Of the options, only WithFailFast applies: the first handler failure
 // stops the workers from receiving more, cancels the handlers' context,
 // and Serve returns that failure (and any that happened meanwhile).

@@ -3,7 +3,6 @@ package pool
 import (
 	"bytes"
 	"context"
-	"errors"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
@@ -14,156 +13,323 @@ import (
 	"github.com/baton-go/baton/task"
 )
 
-// worker is one of a pool's goroutines. Its tallies are written by it alone
-// and read by Stats; the leading padding keeps two workers allocated side by
-// side from sharing a cache line.
-type worker struct {
-	_         [64]byte
-	running   atomic.Bool
-	succeeded atomic.Int64
-	failed    atomic.Int64
-	panicked  atomic.Int64
-	cancelled atomic.Int64
-	taken     atomic.Int64  // tasks received: one of the four above, or running
-	gid       atomic.Uint64 // its goroutine's id: lets Close see it is called from a task
-	cur       uint64        // the sequence number of the job in hand
+// worker is one of a pool's goroutines, or the struct of one that exited,
+// kept for the next. Its fields are under the core's mu unless said
+// otherwise.
+type worker[R any] struct {
+	wake chan struct{} // a parked worker's token: next and ob are set, or quit
+	next job[R]        // its next task, when has
+	ob   *observer     // the observer when next was handed to it
+	has  bool
+	quit bool          // leave instead of taking a task
+	idx  int           // in the core's all
+	num  int           // its number, for pprof labels and Running
+	gid  atomic.Uint64 // its goroutine's id: lets Close see it is called from a task
+	room chan struct{} // a Results' worker waits here for room in the window
 
-	idx     int           // in the core's all, under its life lock
-	leaving bool          // it claimed a retirement; under the life lock
-	wake    chan struct{} // a Results' worker waits here for room in the window
-	num     int           // its number, for pprof labels and Running
-
+	// Its goroutine's own, outside mu.
+	cur      uint64    // the number of the task in hand, for a Goexit
 	labelled *observer // the observer whose labels the goroutine carries
 	obsMu    sync.Mutex
-	obsOn    bool // running an observed task
+	obsOn    bool // running an observed task; under obsMu
 	obsSeq   uint64
 	obsStart int64
+
+	// Workers are allocated side by side in slabs; this keeps the fields
+	// one writes on every task off the cache line of its neighbour's.
+	_ [64]byte
 }
 
-// startLocked starts n workers, allocated together. Callers hold the life
-// lock.
-func (c *core[R]) startLocked(n int) {
-	ws := make([]worker, n)
-	for i := range ws {
-		w := &ws[i]
-		if c.out != nil {
-			w.wake = make(chan struct{}, 1)
+// slabLen is how many worker structs are allocated at once, at most.
+const slabLen = 64
+
+// How a task ended, for the tallies.
+type outcome uint8
+
+const (
+	none outcome = iota // no task yet
+	succeeded
+	failed // an error, or runtime.Goexit
+	panicked
+	cancelled // dropped unrun: the pool was aborted
+)
+
+// newWorker makes a worker for a goroutine about to start, reusing an
+// exited one's struct when there is one. Callers hold mu.
+func (c *core[R]) newWorker() *worker[R] {
+	var w *worker[R]
+	if n := len(c.spare); n > 0 {
+		w = c.spare[n-1]
+		c.spare[n-1] = nil
+		c.spare = c.spare[:n-1]
+	} else {
+		if len(c.slab) == 0 {
+			// Workers are allocated in slabs, not one by one under mu:
+			// a thousand workers starting at once are a handful of
+			// allocations, not a thousand.
+			c.slab = make([]worker[R], min(max(c.target, 1), slabLen))
 		}
-		w.idx = len(c.all)
-		w.num = c.numbers
-		c.numbers++
-		c.all = append(c.all, w)
-		go c.work(w)
+		w = &c.slab[0]
+		c.slab = c.slab[1:]
+		w.num = c.nums
+		if n := len(c.free); n > 0 {
+			w.num = c.free[n-1]
+			c.free = c.free[:n-1]
+		} else {
+			c.nums++
+		}
 	}
+	w.quit = false
+	w.idx = len(c.all)
+	c.all = append(c.all, w)
+	c.live++
+	c.alive.Add(1)
+	return w
 }
 
-// work is a worker's loop: receive, run, repeat, until the queue is
-// disconnected and drained (the pool stopped taking tasks) or Resize
-// retires the worker.
+// work is a worker's loop: account for the task it ran, take the next, run
+// it, until intake stopped and the queue is drained, or Resize retires it.
 //
 // A task that calls runtime.Goexit ends the goroutine whatever anyone does;
 // the deferred function then records ErrGoexit and starts a goroutine that
-// takes the worker's place, so the pool keeps its size.
-func (c *core[R]) work(w *worker) {
+// takes the worker's place (goexited), so the pool keeps its size.
+func (c *core[R]) work(w *worker[R], goexited bool) {
 	w.gid.Store(goid())
+	if w.wake == nil { // made here, not by the starter under mu
+		w.wake = make(chan struct{}, 1)
+		if c.out != nil {
+			w.room = make(chan struct{}, 1)
+		}
+	}
+	res := none
+	if goexited {
+		res = failed
+	} else {
+		// The goroutine inherited its starter's labels, not a worker's.
+		w.labelled = nil
+	}
 	finished := false
 	defer func() {
 		if finished {
-			c.exit(w)
 			return
 		}
-		w.running.Store(false)
 		w.obsMu.Lock()
 		w.obsOn = false
 		w.obsMu.Unlock()
-		w.failed.Add(1)
 		if c.out != nil {
 			var zero R
 			c.out.put(w.cur, zero, task.ErrGoexit)
 		}
 		c.failure(task.ErrGoexit, c.out == nil)
-		go c.work(w)
+		go c.work(w, true)
 	}()
 	for {
-		j, err := c.recv(w)
-		if err != nil {
+		c.mu.Lock()
+		c.account(res)
+		j, ob, ok := c.next(w)
+		if !ok {
 			finished = true
 			return
 		}
-		w.taken.Add(1)
-		c.handle(w, j)
+		res = c.run(w, j, ob)
 	}
 }
 
-// recv takes the next task, or fails once the queue is disconnected and
-// drained, or the worker is retired.
-//
-// An idle worker parks at once. Yielding a few times first, to meet a
-// producer about to send, was measured (W2 of bench/poolbench): it made
-// tiny tasks slower, because on a small machine the yielding worker takes
-// the processor the producer needs.
-func (c *core[R]) recv(w *worker) (job[R], error) {
-	for {
-		if c.retire.Load() > 0 && c.tryRetire(w) {
-			return job[R]{}, errRetired
-		}
-		j, err := c.rx.RecvContext(c.idle.Load().ctx)
-		if err == nil || !isCtxErr(err) {
-			return j, err
-		}
-		// Resize woke the idle workers: see whether one should leave.
+// account tallies how the worker's last task ended. Callers hold mu.
+func (c *core[R]) account(res outcome) {
+	if res == none {
+		return
+	}
+	c.busy--
+	switch res {
+	case succeeded:
+		c.totals.succeeded++
+	case failed:
+		c.totals.failed++
+	case panicked:
+		c.totals.panicked++
+	case cancelled:
+		c.totals.cancelled++
 	}
 }
 
-var errRetired = errors.New("pool: worker retired")
-
-func isCtxErr(err error) bool {
-	return err == context.Canceled || err == context.DeadlineExceeded
+// next takes the worker's next task, parking it while there is none. It is
+// called with mu held and returns with mu released; ok is false when the
+// worker must exit, which it has then done.
+func (c *core[R]) next(w *worker[R]) (j job[R], ob *observer, ok bool) {
+	var toWake *waiter[R] // a submitter served, to wake once mu is released
+	switch {
+	case w.has: // handed to it: by a submit, or when it started
+		j, w.next, w.has = w.next, job[R]{}, false
+	case c.live > c.target: // a surplus worker: Resize shrank the pool
+		c.live--
+		c.exit(w)
+		return j, nil, false
+	case c.count > 0:
+		j = c.pop()
+		c.busy++
+		if c.first < len(c.line) { // one popped, so one fits
+			toWake = c.serveOne()
+		}
+	case c.first < len(c.line): // a hand-off queue: take the first waiter's task
+		wt := c.popLine()
+		j = wt.j
+		j.seq = c.seq
+		c.seq++
+		c.busy++
+		wt.fate = served
+		toWake = wt
+	case c.stopped: // drained
+		c.live--
+		c.exit(w)
+		return j, nil, false
+	default:
+		c.idle = append(c.idle, w)
+		c.mu.Unlock()
+		<-w.wake
+		// Whoever sent the token set the fields under mu before it, and
+		// nobody else touches them: they are ours without the lock.
+		if w.quit {
+			c.gone()
+			return j, nil, false
+		}
+		j, w.next, w.has = w.next, job[R]{}, false
+		return j, w.ob, true
+	}
+	ob = c.obs
+	c.mu.Unlock()
+	if toWake != nil {
+		toWake.wake <- struct{}{}
+	}
+	return j, ob, true
 }
 
-func (c *core[R]) handle(w *worker, j job[R]) {
+// exit is the last act of a worker leaving by itself, with mu held; it
+// releases mu. Its struct is kept for the next worker: the goroutine
+// touches nothing of it any more.
+func (c *core[R]) exit(w *worker[R]) {
+	c.remove(w)
+	c.spare = append(c.spare, w)
+	c.mu.Unlock()
+	c.gone()
+}
+
+// letGo tells a parked worker to leave. Its struct is dropped, not kept:
+// its goroutine may not have taken the token yet. Callers hold mu.
+func (c *core[R]) letGo(w *worker[R]) {
+	c.remove(w)
+	c.free = append(c.free, w.num)
+	w.quit = true
+	w.wake <- struct{}{}
+}
+
+// remove takes w out of the live workers. Callers hold mu.
+func (c *core[R]) remove(w *worker[R]) {
+	last := len(c.all) - 1
+	c.all[w.idx] = c.all[last]
+	c.all[w.idx].idx = w.idx
+	c.all[last] = nil
+	c.all = c.all[:last]
+	w.gid.Store(0)
+	if c.inside > 0 && len(c.all) <= c.inside {
+		// A Close from inside a task waits for the others only; nobody
+		// else needs to hear of each exit, so a large pool's Close is not
+		// woken once per worker.
+		c.notify()
+	}
+}
+
+// gone is a worker goroutine's very last act, without mu. The last one
+// out, once intake stopped, finishes the pool: only a stopped intake lets
+// the last worker leave, as Resize never retires them all.
+func (c *core[R]) gone() {
+	if c.alive.Add(-1) == 0 {
+		c.mu.Lock()
+		if c.stopped && !c.done {
+			c.finish()
+		}
+		c.mu.Unlock()
+	}
+}
+
+// run runs one task, unless the pool was aborted.
+func (c *core[R]) run(w *worker[R], j job[R], ob *observer) outcome {
 	w.cur = j.seq
 	if c.ctx.Err() != nil {
 		// Aborted: queued tasks are dropped, never run. A Results still
 		// owes the reader a result for each.
-		w.cancelled.Add(1)
 		if c.out != nil {
 			c.out.cancelled(w, j.seq, c.ctx)
 		}
-		return
+		return cancelled
 	}
-	w.running.Store(true)
-	ob := c.obs.Load()
 	var start int64
 	if ob != nil || w.labelled != nil {
-		start = observeStart(w, ob, j)
+		start = w.observeStart(ob, j.seq)
 	}
 	var err error
-	var panicked bool
+	var didPanic bool
 	if j.run != nil {
-		err, panicked = call(c.ctx, j.run)
+		err, didPanic = call(c.ctx, j.run)
 	} else {
 		var ran bool
-		if panicked, ran, err = c.out.exec(w, c.ctx, j); !ran {
-			w.running.Store(false)
-			w.cancelled.Add(1)
-			return
+		if didPanic, ran, err = c.out.exec(w, c.ctx, j); !ran {
+			if ob != nil {
+				w.observeEnd(nil, 0, 0)
+			}
+			return cancelled
 		}
 	}
 	if ob != nil {
 		w.observeEnd(ob, j.at, start)
 	}
-	w.running.Store(false)
 	switch {
 	case err == nil:
-		w.succeeded.Add(1)
-	case panicked:
-		w.panicked.Add(1)
+		return succeeded
+	case didPanic:
 		c.failure(err, c.out == nil)
-	default:
-		w.failed.Add(1)
-		c.failure(err, c.out == nil)
+		return panicked
 	}
+	c.failure(err, c.out == nil)
+	return failed
+}
+
+// observeStart labels the goroutine for ob (or removes the labels of an
+// observer that was detached) and records the task as running.
+func (w *worker[R]) observeStart(ob *observer, seq uint64) int64 {
+	if ob != w.labelled {
+		if ob == nil {
+			pprof.SetGoroutineLabels(context.Background())
+		} else {
+			pprof.SetGoroutineLabels(ob.labelsFor(w.num))
+		}
+		w.labelled = ob
+	}
+	if ob == nil {
+		return 0
+	}
+	start := now()
+	w.obsMu.Lock()
+	w.obsOn, w.obsSeq, w.obsStart = true, seq, start
+	w.obsMu.Unlock()
+	return start
+}
+
+// observeEnd reports the task that was accepted at at and started at start
+// to ob, if not nil, and ends its listing in Running.
+func (w *worker[R]) observeEnd(ob *observer, at, start int64) {
+	end := now()
+	w.obsMu.Lock()
+	w.obsOn = false
+	w.obsMu.Unlock()
+	if ob == nil {
+		return
+	}
+	waited := time.Duration(0)
+	if at != 0 && start > at {
+		waited = time.Duration(start - at)
+	}
+	ob.o.TaskDone(waited, time.Duration(end-start))
 }
 
 // call runs fn, turning a panic into a *task.PanicError. On runtime.Goexit
@@ -194,17 +360,16 @@ func callGet[R any](ctx context.Context, fn func(context.Context) (R, error)) (v
 	return v, err, false
 }
 
-// stackBufs lends goid its buffer, which runtime.Stack makes escape.
-var stackBufs = sync.Pool{New: func() any { return new([64]byte) }}
-
 // goid returns the calling goroutine's id, read from the first line of its
 // stack trace ("goroutine 42 [running]:"). Go offers no other way to ask
 // "am I one of this pool's workers?", which Close must know to avoid
 // waiting for itself. It costs about a microsecond, paid once per worker
-// start and once per Close, never per task.
+// goroutine start (workers park when idle, so that is rare) and once per
+// Close, never per task. Its 64-byte buffer escapes to the heap: a
+// sync.Pool of buffers was tried, and many workers starting at once queued
+// on the pool's own lock.
 func goid() uint64 {
-	buf := stackBufs.Get().(*[64]byte)
-	defer stackBufs.Put(buf)
+	var buf [64]byte
 	b := bytes.TrimPrefix(buf[:runtime.Stack(buf[:], false)], []byte("goroutine "))
 	var id uint64
 	for _, d := range b {
@@ -214,38 +379,4 @@ func goid() uint64 {
 		id = id*10 + uint64(d-'0')
 	}
 	return id // 0, never a goroutine's id, if the format ever changes
-}
-
-// observeStart labels the goroutine for ob (or removes the labels of the
-// observer that was detached) and records the task as running.
-func observeStart[R any](w *worker, ob *observer, j job[R]) int64 {
-	if ob != w.labelled {
-		if ob == nil {
-			pprof.SetGoroutineLabels(context.Background())
-		} else {
-			pprof.SetGoroutineLabels(ob.labelsFor(w.num))
-		}
-		w.labelled = ob
-	}
-	if ob == nil {
-		return 0
-	}
-	start := now()
-	w.obsMu.Lock()
-	w.obsOn, w.obsSeq, w.obsStart = true, j.seq, start
-	w.obsMu.Unlock()
-	return start
-}
-
-// observeEnd reports the task that started at start to ob.
-func (w *worker) observeEnd(ob *observer, at, start int64) {
-	end := now()
-	w.obsMu.Lock()
-	w.obsOn = false
-	w.obsMu.Unlock()
-	waited := time.Duration(0)
-	if at != 0 && start > at {
-		waited = time.Duration(start - at)
-	}
-	ob.o.TaskDone(waited, time.Duration(end-start))
 }

@@ -1,6 +1,8 @@
 package poolbench_test
 
 import (
+	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -54,5 +56,30 @@ func TestRunAndSummarize(t *testing.T) {
 	}
 	if err := (poolbench.Config{Rounds: 1, Only: "W9"}).Validate(); err == nil {
 		t.Fatal("an unknown workload was accepted")
+	}
+}
+
+func TestGoals(t *testing.T) {
+	res := &poolbench.Results{Rows: []poolbench.Row{
+		{Name: "W2/1x", Tasks: 1, Impls: []poolbench.ImplRounds{
+			{Name: "baton", NS: []int64{50}}, {Name: "baton/q=n", NS: []int64{300}},
+			{Name: "pond", NS: []int64{100}}, {Name: "pond/q=baton", NS: []int64{40}}, {Name: "pond/q=n", NS: []int64{500}},
+			{Name: "loop", NS: []int64{5}},
+		}},
+		{Name: "W3", Tasks: 1, Impls: []poolbench.ImplRounds{{Name: "baton", NS: []int64{10}}, {Name: "pond"}}},
+	}}
+	var got []string
+	for _, g := range res.Goals() {
+		got = append(got, fmt.Sprintf("%s %s %s/%s %t %t", g.Row, g.What, g.Baton, g.Other, g.Measured(), g.Met()))
+	}
+	want := []string{
+		"W2/1x defaults against defaults baton/pond true true",
+		"W2/1x best configuration against the fastest peer baton/pond/q=baton true false",
+		"W2/1x equal queue bounds, baton's default baton/pond/q=baton true false",
+		"W2/1x equal queue bounds, n tasks baton/q=n/pond/q=n true true",
+		"W3 defaults against defaults baton/pond false false",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("goals:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -14,7 +14,7 @@ import (
 
 // Config says what Run measures.
 type Config struct {
-	// Full runs the issue's sizes: W1 with 200k tasks on 10k workers, W2
+	// Full runs the full sizes: W1 with 200k tasks on 10k workers, W2
 	// with 1M tasks. The default is a tenth of W1 and a fifth of W2, so a
 	// run takes under a minute on 2 cores.
 	Full bool
@@ -27,8 +27,10 @@ type Config struct {
 	Only string
 	// Idle is the window of the CPU checks, 0 to skip them.
 	Idle time.Duration
-	// Progress, if set, is called before each measurement.
-	Progress func(step, steps int, what string)
+	// Progress, if set, is called before each measurement, with an
+	// estimate of the time left once every measurement still to come has
+	// run in an earlier round.
+	Progress func(suite.Progress)
 }
 
 // Row is one workload's measurements.
@@ -55,7 +57,7 @@ type Summary struct {
 	AllocsPerTask       float64 // median over rounds
 	Ratio               float64 // Median over baton's
 	Rounds              int     // rounds measured: fewer than asked, even 0, if interrupted
-	FastestPeer, IsPeer bool    // FastestPeer: the fastest pool other than baton and Floor; IsPeer: not baton
+	FastestPeer, IsPeer bool    // FastestPeer: the fastest peer; IsPeer: another library's pool, not baton's nor a floor
 }
 
 // Floor names the implementation that is no pool at all: a goroutine per
@@ -73,7 +75,7 @@ type Results struct {
 	Full                bool          // Config.Full
 	Interrupted         bool          // ctx ended before every round was measured
 	Rows                []Row         // one per workload measured
-	IdleCPU, BlockedCPU time.Duration // CPU used by the process during Idle
+	IdleCPU, BlockedCPU time.Duration // CPU used by the process during Idle; -1 if not measured
 	Idle                time.Duration // Config.Idle: the window of the CPU checks; 0 if skipped
 }
 
@@ -94,6 +96,9 @@ func (c Config) entries() ([]entry, error) {
 		e := entry{name: w.Name, tasks: l.Tasks,
 			what: fmt.Sprintf("%d tasks, %d workers, %s: %s", l.Tasks, l.Workers, plural(l.Submitters, "submitter"), w.What)}
 		for _, im := range Impls {
+			if w.Blocking && (im.Name == FloorLoop || im.Name == FloorRing) {
+				continue
+			}
 			e.impls = append(e.impls, im.Name)
 			e.run = append(e.run, func() { im.Run(l) })
 		}
@@ -163,6 +168,7 @@ func Run(ctx context.Context, c Config) (*Results, error) {
 	res := &Results{
 		Started: time.Now().UTC(), GoVersion: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
 		NumCPU: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), Rounds: c.Rounds, Full: c.Full, Idle: c.Idle,
+		IdleCPU: -1, BlockedCPU: -1,
 	}
 	for _, e := range entries {
 		row := Row{Name: e.name, What: e.what, Tasks: e.tasks}
@@ -178,6 +184,36 @@ func Run(ctx context.Context, c Config) (*Results, error) {
 	if c.Idle > 0 {
 		steps += 2
 	}
+	start := time.Now()
+	var took eta
+	report := func(round int, what string, rest []string) {
+		if c.Progress == nil {
+			return
+		}
+		step++
+		elapsed := time.Since(start)
+		p := suite.Progress{Step: step, Steps: steps, What: what, Elapsed: elapsed, Left: took.left(rest, elapsed)}
+		if round > 0 {
+			p.Round, p.Rounds = round, c.Rounds
+		}
+		c.Progress(p)
+	}
+	// keys lists every measurement still to come, in order, for the
+	// estimate: its workload and implementation, the same in every round.
+	var keys []string
+	for range c.Rounds {
+		for _, e := range entries {
+			for _, name := range e.impls {
+				keys = append(keys, e.name+" "+name)
+			}
+		}
+	}
+	if c.Idle > 0 {
+		keys = append(keys, "idle", "blocked")
+		took.guess("idle", c.Idle+settle)
+		took.guess("blocked", c.Idle+settle)
+	}
+	next := 0
 	for round := range c.Rounds {
 		for ri, e := range entries {
 			k := len(e.impls)
@@ -187,11 +223,12 @@ func Run(ctx context.Context, c Config) (*Results, error) {
 					res.Interrupted = true
 					return res, ErrInterrupted
 				}
-				step++
-				if c.Progress != nil {
-					c.Progress(step, steps, fmt.Sprintf("round %d/%d %s %s", round+1, c.Rounds, e.name, e.impls[i]))
-				}
+				key := e.name + " " + e.impls[i]
+				report(round+1, fmt.Sprintf("%s %s", e.name, e.impls[i]), keys[next:])
+				next++
+				t0 := time.Now()
 				ns, bytes, mallocs := measure(e.run[i])
+				took.add(key, time.Since(t0))
 				ir := &res.Rows[ri].Impls[i]
 				ir.NS = append(ir.NS, ns)
 				ir.Bytes = append(ir.Bytes, bytes)
@@ -200,18 +237,71 @@ func Run(ctx context.Context, c Config) (*Results, error) {
 		}
 	}
 	if c.Idle > 0 {
-		step++
-		if c.Progress != nil {
-			c.Progress(step, steps, "idle pool CPU")
+		if ctx.Err() != nil {
+			res.Interrupted = true
+			return res, ErrInterrupted
 		}
+		report(0, "idle pool CPU", keys[next:])
+		next++
 		res.IdleCPU = IdleCPU(c.Idle)
-		step++
-		if c.Progress != nil {
-			c.Progress(step, steps, "blocked producer CPU")
+		if ctx.Err() != nil {
+			res.Interrupted = true
+			return res, ErrInterrupted
 		}
+		report(0, "blocked producer CPU", keys[next:])
 		res.BlockedCPU = BlockedCPU(c.Idle)
 	}
 	return res, nil
+}
+
+// eta estimates the time left from what each measurement took in earlier
+// rounds, as `baton bench` does.
+type eta struct {
+	sum      map[string]time.Duration
+	n        map[string]int
+	measured time.Duration // all measurements together
+}
+
+func (d *eta) init() {
+	if d.sum == nil {
+		d.sum, d.n = map[string]time.Duration{}, map[string]int{}
+	}
+}
+
+// guess sets the known length of a measurement that runs once.
+func (d *eta) guess(key string, took time.Duration) {
+	d.init()
+	d.sum[key], d.n[key] = took, 1
+}
+
+func (d *eta) add(key string, took time.Duration) {
+	d.init()
+	if d.n[key] == 0 {
+		d.sum[key] = 0
+	}
+	d.sum[key] += took
+	d.n[key]++
+	d.measured += took
+}
+
+// left is the expected duration of the measurements in rest, or -1 while
+// one of them has not run yet: the workloads differ by orders of
+// magnitude, so a guess from the others would be wrong. The sum is scaled
+// by the share of the elapsed time that measurements took, so the time
+// between them (the collections before each) counts too.
+func (d *eta) left(rest []string, elapsed time.Duration) time.Duration {
+	var left time.Duration
+	for _, k := range rest {
+		n := d.n[k]
+		if n == 0 {
+			return -1
+		}
+		left += d.sum[k] / time.Duration(n)
+	}
+	if d.measured > 0 && elapsed > d.measured {
+		left = time.Duration(float64(left) * float64(elapsed) / float64(d.measured))
+	}
+	return left
 }
 
 // measure runs fn once after a collection, and returns its wall time and
@@ -251,8 +341,8 @@ func (r Row) Summarize() []Summary {
 		fastest := -1
 		for i := range out {
 			out[i].Ratio = out[i].Median / out[0].Median
-			out[i].IsPeer = i > 0
-			if i > 0 && out[i].Name != Floor && (fastest < 0 || out[i].Median < out[fastest].Median) {
+			out[i].IsPeer = !strings.HasPrefix(out[i].Name, "baton") && !IsFloor(out[i].Name)
+			if out[i].IsPeer && (fastest < 0 || out[i].Median < out[fastest].Median) {
 				fastest = i
 			}
 		}

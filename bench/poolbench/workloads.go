@@ -7,11 +7,15 @@ import (
 )
 
 // Workload is a named Load, at the size `baton bench pool` uses by default
-// and at the issue's full size.
+// and at the full size (--full).
 type Workload struct {
 	Name string               // W1, W2/1x or W2/100x
 	What string               // what its tasks do, for the report's heading
-	Load func(full bool) Load // its size by default, or at the issue's full size
+	Load func(full bool) Load // its size by default, or at the --full size
+	// Blocking says its tasks wait rather than compute: the floors that
+	// run tasks one at a time (FloorLoop, FloorRing) would only add up
+	// their waits, so they are left out.
+	Blocking bool
 }
 
 // Sleep is W1's task: ants' benchmark sleeps 10 ms.
@@ -39,8 +43,9 @@ func Square(i int) int { return i * i }
 // Workloads are W1 and the two shapes of W2.
 var Workloads = []Workload{
 	{
-		Name: "W1",
-		What: "each sleeps 10 ms (ants' benchmark shape)",
+		Name:     "W1",
+		What:     "each sleeps 10 ms (ants' benchmark shape)",
+		Blocking: true,
 		Load: func(full bool) Load {
 			if full {
 				return Load{Tasks: 200_000, Workers: 10_000, Submitters: 1, Task: Sleep}
@@ -72,6 +77,5 @@ var Workloads = []Workload{
 	},
 }
 
-// W3Tasks is how many results W3 reads back: 100k, as the issue asks, at
-// either size (a run takes well under a second).
+// W3Tasks is how many results W3 reads back: 100k at either size (a run takes well under a second).
 func W3Tasks(full bool) int { return 100_000 }

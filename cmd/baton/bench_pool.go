@@ -18,7 +18,7 @@ import (
 func init() {
 	registerBenchLayer(benchLayer{
 		name:    "pool",
-		summary: "baton's worker pool against ants, pond, conc, errgroup, semaphore, workerpool and bare goroutines",
+		summary: "baton's worker pool against ants, pond, conc, errgroup, semaphore, workerpool and floors",
 		run:     runBenchPool,
 	})
 }
@@ -27,10 +27,15 @@ const benchPoolUsage = `Usage: baton bench pool [flags]
 
 Runs baton's pool and the Go worker pools people use instead
 (panjf2000/ants, alitto/pond, sourcegraph/conc, x/sync errgroup and
-semaphore, gammazero/workerpool, bare goroutines with a WaitGroup) on the
-same workloads, in interleaved rounds, and prints per task the median time
-with its spread (min-max over rounds), the bytes and allocations, and the
-ratio to baton:
+semaphore, gammazero/workerpool), each configuration named, beside three
+floors (a goroutine per task; every task called in a loop on one
+goroutine; a mutex-guarded ring between the submitters and one consumer),
+on the same workloads, in interleaved rounds. It prints per task the
+median time with its spread (min-max over rounds), the bytes and
+allocations, and the ratio to baton, then the goals: baton's time against
+pond's with both at their defaults (pond's queue is unbounded by default,
+baton's is bounded), at equal queue bounds, and baton's best against the
+fastest peer.
 
   W1       tasks that sleep 10 ms, on 1k workers (10k with --full), one
            submitter: ants' own benchmark shape, 20k tasks (200k with --full)
@@ -59,7 +64,7 @@ func parseBenchPool(args []string, helpOut io.Writer) (*benchPoolOptions, error)
 	fs := flag.NewFlagSet("bench pool", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	o := &benchPoolOptions{}
-	fs.BoolVar(&o.cfg.Full, "full", false, "the issue's sizes: W1 200k tasks on 10k workers, W2 1M tasks (several minutes)")
+	fs.BoolVar(&o.cfg.Full, "full", false, "full sizes: W1 200k tasks on 10k workers, W2 1M tasks (several minutes)")
 	fs.IntVar(&o.cfg.Rounds, "rounds", 3, "rounds: each implementation runs each workload this many times")
 	fs.StringVar(&o.cfg.Only, "workloads", "", "run only these comma-separated workloads: W1, W2, W2/1x, W2/100x, W3")
 	fs.DurationVar(&o.cfg.Idle, "idle", 200*time.Millisecond, "window of the CPU checks of an idle pool and a blocked producer, 0 to skip")
@@ -103,9 +108,7 @@ func runBenchPool(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	var pr *progress
 	if !o.quiet {
 		pr = newProgress(stderr)
-		o.cfg.Progress = func(step, steps int, what string) {
-			pr.update(suite.Progress{Step: step, Steps: steps, What: what, Elapsed: time.Since(start), Left: -1})
-		}
+		o.cfg.Progress = pr.update
 	}
 	res, err := poolbench.Run(ctx, o.cfg)
 	if pr != nil {
@@ -117,6 +120,7 @@ func runBenchPool(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	writePoolReport(stdout, res)
 	if errors.Is(err, poolbench.ErrInterrupted) {
+		fmt.Fprintf(stdout, "\ninterrupted after %s: - marks what was not measured\n", roundDur(time.Since(start)))
 		fmt.Fprintf(stderr, "baton bench pool: interrupted after %s; no file written\n", roundDur(time.Since(start)))
 		return exitInterrupted
 	}
@@ -125,7 +129,7 @@ func runBenchPool(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		what string
 		cpu  time.Duration
 	}{{"idle pool", res.IdleCPU}, {"blocked producer", res.BlockedCPU}} {
-		if res.Idle > 0 && c.cpu > suite.SpinFloor && float64(c.cpu) > suite.SpinLimit*float64(res.Idle) {
+		if res.Idle > 0 && c.cpu >= 0 && c.cpu > suite.SpinFloor && float64(c.cpu) > suite.SpinLimit*float64(res.Idle) {
 			fmt.Fprintf(stderr, "baton bench pool: baton's %s used %.0f%% of a core\n", c.what, 100*float64(c.cpu)/float64(res.Idle))
 			code = exitFailed
 		}
@@ -140,20 +144,32 @@ func runBenchPool(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return code
 }
 
-// writePoolReport prints one table per workload, then the CPU checks.
+// writePoolReport prints the configurations, one table per workload, the
+// goals, then the CPU checks. What was not measured, because the run was
+// interrupted, shows as -.
 func writePoolReport(w io.Writer, r *poolbench.Results) {
-	size := "default sizes (--full for the issue's)"
+	size := "default sizes (--full for larger ones)"
 	if r.Full {
 		size = "full sizes"
 	}
 	fmt.Fprintf(w, "baton bench pool: %s, %d rounds interleaved, %s %s/%s, %d CPUs, GOMAXPROCS=%d\n",
 		size, r.Rounds, r.GoVersion, r.GOOS, r.GOARCH, r.NumCPU, r.GOMAXPROCS)
+	fmt.Fprintln(w, "\nConfigurations (n = the workload's workers):")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, im := range poolbench.Impls {
+		fmt.Fprintf(tw, "  %s\t%s\n", im.Name, im.Config)
+	}
+	for _, im := range poolbench.OrderedImpls {
+		fmt.Fprintf(tw, "  W3 %s\t%s\n", im.Name, im.Config)
+	}
+	tw.Flush()
 	for _, row := range r.Rows {
 		fmt.Fprintf(w, "\n%s: %s\n", row.Name, row.What)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "impl\tns/task\tmin–max\tB/task\tallocs/task\tvs baton\t")
 		for _, s := range row.Summarize() {
 			if s.Rounds == 0 {
+				fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t\n", s.Name)
 				continue
 			}
 			mark := ""
@@ -165,17 +181,41 @@ func writePoolReport(w io.Writer, r *poolbench.Results) {
 		}
 		tw.Flush()
 	}
+	if goals := r.Goals(); len(goals) > 0 {
+		fmt.Fprintln(w, "\nGoals: baton's median ns/task at most the other's")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, g := range goals {
+			verdict, ratio := "-", "-"
+			if g.Measured() {
+				verdict, ratio = "not met", poolRatio(g.BatonNS/g.OtherNS)
+				if g.Met() {
+					verdict = "met"
+				}
+			}
+			fmt.Fprintf(tw, "  %s\t%s:\t%s %s\tvs %s %s\t%s\t%s\n", g.Row, g.What, g.Baton, poolNum(g.BatonNS), g.Other, poolNum(g.OtherNS), ratio, verdict)
+		}
+		tw.Flush()
+	}
 	if r.Idle > 0 {
 		fmt.Fprintf(w, "\nCPU used by the whole process in %s (parked goroutines use none):\n", r.Idle)
-		fmt.Fprintf(w, "  idle pool of GOMAXPROCS workers:                   %s (%.1f%% of a core)\n", r.IdleCPU, 100*float64(r.IdleCPU)/float64(r.Idle))
-		fmt.Fprintf(w, "  producer blocked on a full queue, 3 in line: %s (%.1f%% of a core)\n", r.BlockedCPU, 100*float64(r.BlockedCPU)/float64(r.Idle))
+		fmt.Fprintf(w, "  idle pool of GOMAXPROCS workers:             %s\n", poolCPU(r.IdleCPU, r.Idle))
+		fmt.Fprintf(w, "  producer blocked on a full queue, 3 in line: %s\n", poolCPU(r.BlockedCPU, r.Idle))
 	}
+}
+
+// poolCPU shows a CPU time and its share of the window, or - if it was not
+// measured.
+func poolCPU(cpu, window time.Duration) string {
+	if cpu < 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%s (%.1f%% of a core)", cpu, 100*float64(cpu)/float64(window))
 }
 
 func poolNum(x float64) string {
 	switch {
 	case math.IsNaN(x):
-		return "–"
+		return "-"
 	case x >= 100:
 		return fmt.Sprintf("%.0f", x)
 	case x >= 10:
@@ -186,14 +226,14 @@ func poolNum(x float64) string {
 
 func poolFrac(x float64) string {
 	if math.IsNaN(x) {
-		return "–"
+		return "-"
 	}
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", x), "0"), ".")
 }
 
 func poolRatio(x float64) string {
 	if math.IsNaN(x) {
-		return "–"
+		return "-"
 	}
 	return fmt.Sprintf("%.2fx", x)
 }

@@ -5,9 +5,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/baton-go/baton/bench/poolbench"
+	"github.com/baton-go/baton/bench/suite"
 )
 
 func TestParseBenchPool(t *testing.T) {
@@ -72,5 +76,49 @@ func TestBenchPoolInterrupted(t *testing.T) {
 	}
 	if _, err := os.Stat(plot); !os.IsNotExist(err) {
 		t.Errorf("a plot was written after an interruption: %v", err)
+	}
+}
+
+// An interrupted run prints - for what it did not measure, never a zero.
+func TestPoolReportUnmeasured(t *testing.T) {
+	res := &poolbench.Results{Rounds: 3, Idle: 200 * time.Millisecond, IdleCPU: -1, BlockedCPU: -1, Interrupted: true,
+		Rows: []poolbench.Row{{Name: "W3", What: "w3", Tasks: 10, Impls: []poolbench.ImplRounds{{Name: "baton"}, {Name: "pond"}}}}}
+	var b strings.Builder
+	writePoolReport(&b, res)
+	out := b.String()
+	for _, bad := range []string{"0s", "NaN", "0.00"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("report shows %q for something unmeasured:\n%s", bad, out)
+		}
+	}
+	if strings.Contains(out, "met") {
+		t.Errorf("an unmeasured goal is judged:\n%s", out)
+	}
+	for _, want := range []string{`idle pool of GOMAXPROCS workers: +-\n`, `(?m)^ *baton +- +- +- +- +-$`, `(?m)^ *pond +- +- +- +- +-$`} {
+		if !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("report lacks %s:\n%s", want, out)
+		}
+	}
+}
+
+// The progress gives the time left from round 2 on, and the run ends with
+// the time it took.
+func TestBenchPoolProgress(t *testing.T) {
+	var lines []suite.Progress
+	cfg := poolbench.Config{Rounds: 3, Only: "W3", Idle: time.Millisecond, Progress: func(p suite.Progress) { lines = append(lines, p) }}
+	if _, err := poolbench.Run(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range lines {
+		if p.Round >= 2 && p.Left < 0 || p.Round == 0 && p.Left < 0 {
+			t.Errorf("round %d, %s: time left unknown", p.Round, p.What)
+		}
+	}
+	if n := len(lines); n == 0 || lines[n-1].Step != lines[n-1].Steps {
+		t.Errorf("progress steps: %+v", lines)
+	}
+	code, stdout, _ := runArgs(context.Background(), "bench", "pool", "--workloads", "W3", "--rounds", "1", "--idle", "0", "-q")
+	if code != exitOK || !strings.Contains(stdout, "\ntook ") || !strings.Contains(stdout, "Goals") {
+		t.Errorf("exit %d:\n%s", code, stdout)
 	}
 }

@@ -119,7 +119,11 @@ func kindPanel(r *suite.Results, rows []suite.RowSummary, kind string, all []str
 	if kind == "unbounded" && standIn(mine, r.Reference) {
 		p.Title.Text = "unbounded (" + r.Reference + ": chan of capacity N)"
 	}
-	p.Y.Label.Text = "ns/msg (median; whiskers min–max)"
+	unit := "msg"
+	if r.Suite == "pool" { // pool's rows count tasks, not messages
+		unit = "task"
+	}
+	p.Y.Label.Text = "ns/" + unit + " (median; whiskers min–max)"
 	p.Y.Min = 0
 	p.NominalX(cases...)
 	p.Legend.Top = true
