@@ -16,6 +16,10 @@ type job[R any] struct {
 	seq uint64
 	run func(context.Context) error
 	get func(context.Context) (R, error)
+	// dropped, for a task owned by a Group or a Subpool, is called instead
+	// of run when the pool drops the task unrun, so its owner stops
+	// waiting for it. (Hook for owned tasks: see owned.go.)
+	dropped func()
 }
 
 // core is the machinery shared by Pool and Results: a bounded baton channel
@@ -49,7 +53,12 @@ type core[R any] struct {
 	// happens-before edge, so it needs no lock of its own.
 	seq      uint64
 	rejected atomic.Int64
-	_        [64]byte
+	// skipped counts owned tasks that their owner dropped unrun (a group
+	// whose context ended); Stats adds them to Cancelled. It is apart from
+	// the workers' cancelled tallies so that Close's note about tasks the
+	// pool itself dropped does not count them. (Hook for owned tasks.)
+	skipped atomic.Int64
+	_       [64]byte
 
 	// Read by workers on every task, written rarely.
 	//
@@ -447,7 +456,7 @@ func (c *core[R]) stats() Stats {
 		Succeeded: t.succeeded,
 		Failed:    t.failed,
 		Panicked:  t.panicked,
-		Cancelled: t.cancelled,
+		Cancelled: t.cancelled + c.skipped.Load(),
 		Rejected:  c.rejected.Load(),
 	}
 }

@@ -116,6 +116,9 @@ func (c *core[R]) handle(w *worker, j job[R]) {
 		if c.out != nil {
 			c.out.cancelled(w, j.seq, c.ctx)
 		}
+		if j.dropped != nil { // hook for owned tasks
+			j.dropped()
+		}
 		return
 	}
 	w.running.Store(true)
@@ -135,6 +138,15 @@ func (c *core[R]) handle(w *worker, j job[R]) {
 	switch {
 	case err == nil:
 		w.succeeded.Add(1)
+	// Hook for owned tasks: their owner keeps the error, so a shared pool
+	// does not pile up every group's errors, and a group's failure does not
+	// stop a WithFailFast pool.
+	case err == errOwnedFailed:
+		w.failed.Add(1)
+	case err == errOwnedPanicked:
+		w.panicked.Add(1)
+	case err == errOwnedSkipped:
+		c.skipped.Add(1)
 	case panicked:
 		w.panicked.Add(1)
 		c.failure(err, c.out == nil)
