@@ -27,8 +27,9 @@ type owned struct {
 	dropped func()
 }
 
-// runner is where groups submit: a Pool or a Subpool.
-type runner interface {
+// Runner is what a group submits to: a *Pool or a *Subpool. Its methods are
+// unexported, so no other type can be one.
+type Runner interface {
 	submitOwned(ctx context.Context, t owned) error
 	trySubmitOwned(t owned) error
 }
