@@ -73,7 +73,9 @@ func (g *ResultGroup[T]) submit(fn func(context.Context) (T, error), wait bool) 
 	g.mu.Unlock()
 	t := g.core.task(func(ctx context.Context) error {
 		v, err := fn(ctx)
-		c.v = v
+		if err == nil {
+			c.v = v
+		}
 		return err
 	})
 	return g.core.send(t, wait, func() {

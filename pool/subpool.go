@@ -95,17 +95,30 @@ type subRun struct {
 // or the last Resize), or if an option is nil. Shrinking the pool below n
 // later is allowed: then the pool's limit is the tighter one.
 func (p *Pool) Subpool(n int, opts ...Option) *Subpool {
+	// A pool done with Close reports 0 workers; its subpools are allowed,
+	// and refuse every task with ErrClosed, as the pool does.
+	return newSubpool(p, p.Stats().Workers, "pool's", n, opts)
+}
+
+// Subpool returns a subpool of s, as Pool.Subpool does of a pool: its tasks
+// run within s's limit, and so within the pool's, at most n at once.
+//
+// Subpool panics if n < 1, if n is larger than s's limit, or if an option
+// is nil.
+func (s *Subpool) Subpool(n int, opts ...Option) *Subpool {
+	return newSubpool(s, s.limit, "subpool's", n, opts)
+}
+
+func newSubpool(parent Runner, max int, whose string, n int, opts []Option) *Subpool {
 	if n < 1 {
 		panic(fmt.Sprintf("pool: n < 1 passed to Subpool: %d", n))
 	}
-	// A pool done with Close reports 0 workers; its subpools are allowed,
-	// and refuse every task with ErrClosed, as the pool does.
-	if w := p.Stats().Workers; w > 0 && n > w {
-		panic(fmt.Sprintf("pool: n passed to Subpool is larger than the pool's %d workers: %d", w, n))
+	if max > 0 && n > max {
+		panic(fmt.Sprintf("pool: n passed to Subpool is larger than the %s limit of %d: %d", whose, max, n))
 	}
 	cfg := newConfig(n, opts)
 	s := &Subpool{
-		parent:   p,
+		parent:   parent,
 		limit:    n,
 		queueCap: cfg.queue,
 		failFast: cfg.failFast,
@@ -114,14 +127,14 @@ func (p *Pool) Subpool(n int, opts ...Option) *Subpool {
 	}
 	s.ctx, s.cancel = context.WithCancelCause(cfg.ctx)
 	if cfg.ctx.Done() != nil {
-		parent := cfg.ctx
+		pctx := cfg.ctx
 		s.watchDone = make(chan struct{})
-		s.stopWatch = context.AfterFunc(parent, func() {
+		s.stopWatch = context.AfterFunc(pctx, func() {
 			defer close(s.watchDone)
 			s.mu.Lock()
-			s.closeLocked(fmt.Errorf("pool: stopped: context ended: %w", context.Cause(parent)))
+			s.closeLocked(fmt.Errorf("pool: stopped: context ended: %w", context.Cause(pctx)))
 			if s.cause == nil {
-				s.cause = fmt.Errorf("context ended: %w", context.Cause(parent))
+				s.cause = fmt.Errorf("context ended: %w", context.Cause(pctx))
 			}
 			s.mu.Unlock()
 		})
