@@ -322,7 +322,7 @@ func (r *subRun) run(pctx context.Context) error {
 		}
 	}()
 	for t != nil {
-		s.exec(t)
+		s.exec(pctx, t)
 		s.mu.Lock()
 		t = s.popLocked()
 		if t == nil {
@@ -371,10 +371,14 @@ func (s *Subpool) popLocked() *subTask {
 	return t
 }
 
-// exec runs one task and accounts for it.
-func (s *Subpool) exec(t *subTask) {
-	if s.ctx.Err() != nil {
+// exec runs one task and accounts for it. The parent's context is checked
+// as well as the subpool's, which follows it only asynchronously.
+func (s *Subpool) exec(pctx context.Context, t *subTask) {
+	if s.ctx.Err() != nil || pctx.Err() != nil {
 		s.mu.Lock()
+		if s.cause == nil && s.ctx.Err() == nil {
+			s.cause = context.Cause(pctx)
+		}
 		s.dropLocked(t)
 		s.finishIfDoneLocked()
 		s.mu.Unlock()
