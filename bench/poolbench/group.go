@@ -43,12 +43,14 @@ type GroupImpl struct {
 }
 
 // GroupImpls lists baton first: its default pool and a 1024-task queue;
-// then pond's groups, on its default pool (unbounded queue) and on a
+// then, to show what a group itself costs, baton's default pool with a
+// sync.WaitGroup per batch instead of a group; then pond's groups, on its default pool (unbounded queue) and on a
 // 1024-task queue; then errgroup, which has no shared pool, so each group
 // is an errgroup.Group with SetLimit(Workers).
 var GroupImpls = []GroupImpl{
 	{"baton", func(l GroupLoad) int64 { return groupsBaton(l, pool.New(l.Workers)) }},
 	{"baton/q1024", func(l GroupLoad) int64 { return groupsBaton(l, pool.New(l.Workers, pool.WithQueue(1024))) }},
+	{"baton/WaitGroup", groupsBatonWaitGroup},
 	{"pond", func(l GroupLoad) int64 { return groupsPond(l, pond.NewPool(l.Workers)) }},
 	{"pond/q1024", func(l GroupLoad) int64 { return groupsPond(l, pond.NewPool(l.Workers, pond.WithQueueSize(1024))) }},
 	{"errgroup", groupsErrgroup},
@@ -85,6 +87,30 @@ func groupsBaton(l GroupLoad, p *pool.Pool) int64 {
 	}
 	if st := p.Stats(); st.Succeeded != ran.Load() {
 		panic(fmt.Sprintf("poolbench: baton groups: %d tasks succeeded, %d submitted", st.Succeeded, ran.Load()))
+	}
+	return ran.Load()
+}
+
+func groupsBatonWaitGroup(l GroupLoad) int64 {
+	p := pool.New(l.Workers)
+	var ran atomic.Int64
+	ctx := context.Background()
+	eachSubmitter(l, func(count int) {
+		var wg sync.WaitGroup
+		task := func(context.Context) error { Tiny(); wg.Done(); return nil }
+		for range count {
+			wg.Add(l.PerGroup)
+			for range l.PerGroup {
+				if err := p.Submit(ctx, task); err != nil {
+					panic(err)
+				}
+			}
+			wg.Wait()
+			ran.Add(int64(l.PerGroup))
+		}
+	})
+	if err := p.Close(); err != nil {
+		panic(err)
 	}
 	return ran.Load()
 }
