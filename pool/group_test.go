@@ -580,3 +580,65 @@ func TestResultGroupOrder(t *testing.T) {
 		t.Fatalf("values %q, want one: the accepted task's, or empty if it was dropped", vs)
 	}
 }
+
+// TestGroupRaces: Submit races Wait, Stop and the pool's own Shutdown with
+// an ended context. A ledger proves that a task is either refused, or run
+// once before its group's Wait returned, or dropped unrun and counted
+// Cancelled by the pool; never run after Wait, never lost.
+func TestGroupRaces(t *testing.T) {
+	for round := range stressScale(40) {
+		p := pool.New(2, pool.WithQueue(round%3))
+		const groups, submitters, per = 4, 3, 30
+		var afterWait, ranTotal, acceptedTotal atomic.Int64
+		var gwg sync.WaitGroup
+		for gi := range groups {
+			gwg.Go(func() {
+				g := p.Group(context.Background())
+				var waited atomic.Bool
+				var ran, accepted atomic.Int64
+				var swg sync.WaitGroup
+				for range submitters {
+					swg.Go(func() {
+						for range per {
+							err := g.Submit(func(context.Context) error {
+								if waited.Load() {
+									afterWait.Add(1)
+								}
+								ran.Add(1)
+								return nil
+							})
+							if err == nil {
+								accepted.Add(1)
+							}
+						}
+					})
+				}
+				switch gi {
+				case 0:
+					g.Stop()
+				case 1:
+					ended, cancel := context.WithCancel(context.Background())
+					cancel()
+					if round%2 == 0 {
+						p.Shutdown(ended) // the pool drops what is queued, every group's
+					}
+				}
+				g.Wait()
+				waited.Store(true)
+				swg.Wait() // submits after Wait are refused
+				ranTotal.Add(ran.Load())
+				acceptedTotal.Add(accepted.Load())
+			})
+		}
+		gwg.Wait()
+		p.Close()
+		if n := afterWait.Load(); n != 0 {
+			t.Fatalf("round %d: %d tasks ran after their group's Wait returned", round, n)
+		}
+		st := p.Stats()
+		if st.Submitted != acceptedTotal.Load() || st.Succeeded != ranTotal.Load() ||
+			st.Submitted != st.Succeeded+st.Cancelled {
+			t.Fatalf("round %d: stats %+v; %d accepted, %d ran", round, st, acceptedTotal.Load(), ranTotal.Load())
+		}
+	}
+}

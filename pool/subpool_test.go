@@ -404,3 +404,52 @@ func TestSubpoolBadInput(t *testing.T) {
 	s.Close()
 	s.Close() // idempotent
 }
+
+// TestSubpoolRaces: Submit races the subpool's Close, or Shutdown with an
+// ended context, or the parent's Shutdown. A ledger proves every task is
+// refused, or run once, or dropped and counted Cancelled, and that the
+// subpool's counters add up to what its submitters saw.
+func TestSubpoolRaces(t *testing.T) {
+	for round := range stressScale(60) {
+		p := pool.New(3, pool.WithQueue(round%2))
+		s := p.Subpool(1+round%3, pool.WithQueue(round%4))
+		var ran, accepted atomic.Int64
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				for i := range 50 {
+					fn := func(context.Context) error { ran.Add(1); return nil }
+					var err error
+					if i%4 == 0 {
+						err = s.TrySubmit(fn)
+					} else {
+						err = s.Submit(context.Background(), fn)
+					}
+					if err == nil {
+						accepted.Add(1)
+					} else if err != pool.ErrFull && !errors.Is(err, pool.ErrClosed) {
+						t.Errorf("submit: %v", err)
+					}
+				}
+			})
+		}
+		ended, cancel := context.WithCancel(context.Background())
+		cancel()
+		switch round % 3 {
+		case 0:
+			s.Close()
+		case 1:
+			s.Shutdown(ended)
+		case 2:
+			p.Shutdown(ended)
+			s.Close()
+		}
+		wg.Wait()
+		s.Close()
+		p.Close()
+		st := s.Stats()
+		if st.Submitted != accepted.Load() || st.Succeeded != ran.Load() || st.Submitted != st.Succeeded+st.Cancelled {
+			t.Fatalf("round %d: stats %+v; %d accepted, %d ran", round, st, accepted.Load(), ran.Load())
+		}
+	}
+}
