@@ -132,7 +132,7 @@ func newSubpool(parent Runner, max int, whose string, n int, opts []Option) *Sub
 		s.stopWatch = context.AfterFunc(pctx, func() {
 			defer close(s.watchDone)
 			s.mu.Lock()
-			s.closeLocked(fmt.Errorf("pool: stopped: context ended: %w", context.Cause(pctx)))
+			s.closeLocked(fmt.Errorf("%w: context ended: %w", ErrClosed, context.Cause(pctx)))
 			if s.cause == nil {
 				s.cause = fmt.Errorf("context ended: %w", context.Cause(pctx))
 			}
@@ -146,6 +146,9 @@ func newSubpool(parent Runner, max int, whose string, n int, opts []Option) *Sub
 // subpool's queue is full, or while the subpool's first task is being
 // handed to the parent and the parent's queue is full. Its results and
 // refusals are those of Pool.Submit; fn's own error is reported by Close.
+// Once the subpool stopped (Close, Shutdown, WithContext's context ended,
+// WithFailFast), the refusal satisfies errors.Is(err, ErrClosed), and
+// wraps the cause too when there is one.
 //
 // Submit panics if ctx or fn is nil.
 func (s *Subpool) Submit(ctx context.Context, fn func(ctx context.Context) error) error {
@@ -420,7 +423,7 @@ func (s *Subpool) endedLocked(err error, panicked bool) {
 		}
 		s.errs = append(s.errs, err)
 		if s.failFast {
-			s.closeLocked(fmt.Errorf("pool: stopped by a failed task: %w", err))
+			s.closeLocked(fmt.Errorf("%w: stopped by a failed task: %w", ErrClosed, err))
 			s.cancel(err)
 		}
 	}

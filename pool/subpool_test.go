@@ -293,8 +293,8 @@ func TestSubpoolFailFast(t *testing.T) {
 	eventually(t, "the subpool stops", func() bool {
 		return s.Submit(context.Background(), func(context.Context) error { return nil }) != nil
 	})
-	if err := s.Submit(context.Background(), func(context.Context) error { return nil }); !errors.Is(err, boom) {
-		t.Fatalf("Submit after a failure: %v, want it to wrap boom", err)
+	if err := s.Submit(context.Background(), func(context.Context) error { return nil }); !errors.Is(err, boom) || !errors.Is(err, pool.ErrClosed) {
+		t.Fatalf("Submit after a failure: %v, want it to wrap ErrClosed and boom", err)
 	}
 	if err := p.Submit(context.Background(), func(context.Context) error { return nil }); err != nil {
 		t.Fatalf("the pool stopped with its subpool: %v", err)
@@ -451,5 +451,38 @@ func TestSubpoolRaces(t *testing.T) {
 		if st.Submitted != accepted.Load() || st.Succeeded != ran.Load() || st.Submitted != st.Succeeded+st.Cancelled {
 			t.Fatalf("round %d: stats %+v; %d accepted, %d ran", round, st, accepted.Load(), ran.Load())
 		}
+	}
+}
+
+// TestSubpoolWithContext: when WithContext's context ends, the subpool
+// stops as in Shutdown: its running task sees it, its queue is dropped,
+// Submit fails with ErrClosed and the cause; the parent goes on.
+func TestSubpoolWithContext(t *testing.T) {
+	p := pool.New(2)
+	defer p.Close()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	s := p.Subpool(1, pool.WithContext(ctx), pool.WithQueue(4))
+	started := make(chan struct{})
+	s.Submit(context.Background(), func(ctx context.Context) error {
+		close(started)
+		<-ctx.Done()
+		return nil
+	})
+	for range 2 {
+		s.Submit(context.Background(), func(context.Context) error { return nil })
+	}
+	<-started
+	why := errors.New("tenant removed")
+	cancel(why)
+	eventually(t, "the subpool refuses tasks", func() bool {
+		err := s.Submit(context.Background(), func(context.Context) error { return nil })
+		return errors.Is(err, pool.ErrClosed) && errors.Is(err, why)
+	})
+	err := s.Close()
+	if !errors.Is(err, why) || !strings.Contains(err.Error(), "2 queued tasks never ran") {
+		t.Fatalf("Close = %v", err)
+	}
+	if err := p.Submit(context.Background(), func(context.Context) error { return nil }); err != nil {
+		t.Fatalf("the parent stopped: %v", err)
 	}
 }
