@@ -18,7 +18,8 @@ import (
 // instead of a pool of its own, so idle capacity is still shared.
 //
 // A Subpool has the pool's methods, with the pool's semantics: Submit waits
-// for room in the subpool's bounded queue, TrySubmit never waits, Close and
+// for room in the subpool's bounded queue, TrySubmit never waits, Resize
+// changes the limit, Group starts a group on the subpool, Close and
 // Shutdown wait for the subpool's own tasks only (not the parent's, nor
 // other subpools') and return their errors, and Stats counts the subpool's
 // tasks. Its tasks' errors are its own: the parent's Close does not report
@@ -34,12 +35,13 @@ import (
 // Unlike the pool's, waiting submitters are not served strictly first come,
 // first served: when room frees up, any of them may take it.
 type Subpool struct {
-	parent   Runner
-	limit    int
-	queueCap int
-	failFast bool
-	ctx      context.Context // every task's; cancelled to abort
-	cancel   context.CancelCauseFunc
+	parent    Runner
+	parentMax func() int // the parent's limit now: its workers, or its own limit
+	limit     int        // under mu
+	queueCap  int
+	failFast  bool
+	ctx       context.Context // every task's; cancelled to abort
+	cancel    context.CancelCauseFunc
 
 	// The context given by WithContext, watched when it can end.
 	stopWatch func() bool
@@ -97,7 +99,7 @@ type subRun struct {
 func (p *Pool) Subpool(n int, opts ...Option) *Subpool {
 	// A pool done with Close reports 0 workers; its subpools are allowed,
 	// and refuse every task with ErrClosed, as the pool does.
-	return newSubpool(p, p.Stats().Workers, "pool's", n, opts)
+	return newSubpool(p, func() int { return p.Stats().Workers }, "pool's", n, opts)
 }
 
 // Subpool returns a subpool of s, as Pool.Subpool does of a pool: its tasks
@@ -106,24 +108,25 @@ func (p *Pool) Subpool(n int, opts ...Option) *Subpool {
 // Subpool panics if n < 1, if n is larger than s's limit, or if an option
 // is nil.
 func (s *Subpool) Subpool(n int, opts ...Option) *Subpool {
-	return newSubpool(s, s.limit, "subpool's", n, opts)
+	return newSubpool(s, s.currentLimit, "subpool's", n, opts)
 }
 
-func newSubpool(parent Runner, max int, whose string, n int, opts []Option) *Subpool {
+func newSubpool(parent Runner, parentMax func() int, whose string, n int, opts []Option) *Subpool {
 	if n < 1 {
 		panic(fmt.Sprintf("pool: n < 1 passed to Subpool: %d", n))
 	}
-	if max > 0 && n > max {
+	if max := parentMax(); max > 0 && n > max {
 		panic(fmt.Sprintf("pool: n passed to Subpool is larger than the %s limit of %d: %d", whose, max, n))
 	}
 	cfg := newConfig(n, opts)
 	s := &Subpool{
-		parent:   parent,
-		limit:    n,
-		queueCap: cfg.queue,
-		failFast: cfg.failFast,
-		done:     make(chan struct{}),
-		changed:  make(chan struct{}),
+		parent:    parent,
+		parentMax: parentMax,
+		limit:     n,
+		queueCap:  cfg.queue,
+		failFast:  cfg.failFast,
+		done:      make(chan struct{}),
+		changed:   make(chan struct{}),
 	}
 	s.ctx, s.cancel = context.WithCancelCause(cfg.ctx)
 	if cfg.ctx.Done() != nil {
@@ -203,13 +206,16 @@ func (s *Subpool) submit(ctx context.Context, t *subTask, wait bool) error {
 			s.mu.Unlock()
 			return err
 		}
-		if s.runs+s.starting < s.limit {
+		queued := len(s.queue) - s.qhead
+		if s.runs+s.starting < s.limit && queued == 0 {
 			break // start a run on the parent with t
 		}
 		// Queued tasks are only ever left to runs the parent has
 		// accepted: a run still being submitted may be refused, and the
-		// tasks queued behind it would have nobody to run them.
-		if s.starting == 0 && len(s.queue)-s.qhead < s.queueCap {
+		// tasks queued behind it would have nobody to run them. A queue
+		// with tasks in it always has such a run: the last run leaves only
+		// once the queue is empty, or drops it (the parent stopped).
+		if s.runs > 0 && queued < s.queueCap {
 			if s.qhead > 0 && len(s.queue) == cap(s.queue) { // compact before growing
 				n := copy(s.queue, s.queue[s.qhead:])
 				clear(s.queue[n:])
@@ -218,7 +224,16 @@ func (s *Subpool) submit(ctx context.Context, t *subTask, wait bool) error {
 			s.queue = append(s.queue, t)
 			s.pending++
 			s.st.Submitted++
+			// Room for another run (after Resize raised the limit, or a
+			// start was refused): one more takes from the queue.
+			extra := s.runs+s.starting < s.limit
+			if extra {
+				s.starting++
+			}
 			s.mu.Unlock()
+			if extra {
+				s.startExtra()
+			}
 			return nil
 		}
 		if !wait {
@@ -324,18 +339,80 @@ func (r *subRun) run(pctx context.Context) error {
 			s.goexited(t)
 		}
 	}()
-	for t != nil {
-		s.exec(pctx, t)
-		s.mu.Lock()
-		t = s.popLocked()
+	for {
 		if t == nil {
-			s.runs--
-			s.broadcastLocked()
+			s.mu.Lock()
+			if s.runs <= s.limit { // else Resize lowered the limit: leave
+				t = s.popLocked()
+			}
+			if t == nil {
+				s.runs--
+				s.broadcastLocked()
+				s.mu.Unlock()
+				break
+			}
+			s.mu.Unlock()
 		}
-		s.mu.Unlock()
+		s.exec(pctx, t)
+		t = nil
 	}
 	normal = true
 	return nil
+}
+
+// startExtra submits a run with no task of its own, to take tasks from the
+// queue, without waiting: if the parent has no room now, the runs already
+// there drain the queue. The caller counted it in starting.
+func (s *Subpool) startExtra() {
+	r := &subRun{s: s}
+	err := s.parent.trySubmitOwned(owned{run: r.run, dropped: r.dropped})
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		s.starting--
+		s.broadcastLocked()
+		s.finishIfDoneLocked()
+		return
+	}
+	r.confirmLocked()
+}
+
+// Resize sets the subpool's limit, at any time. A higher limit takes queued
+// tasks onto more of the parent's workers at once; after a lower one, no
+// task starts beyond n, while those running finish. After Close or
+// Shutdown began it does nothing.
+//
+// Resize panics if n < 1, or if n is larger than the parent's limit (the
+// pool's workers, or the parent subpool's limit).
+func (s *Subpool) Resize(n int) {
+	if n < 1 {
+		panic(fmt.Sprintf("pool: n < 1 passed to Subpool.Resize: %d", n))
+	}
+	if max := s.parentMax(); max > 0 && n > max {
+		panic(fmt.Sprintf("pool: n passed to Subpool.Resize is larger than the parent's limit of %d: %d", max, n))
+	}
+	s.mu.Lock()
+	if s.closed != nil {
+		s.mu.Unlock()
+		return
+	}
+	s.limit = n
+	extra := 0
+	for queued := len(s.queue) - s.qhead; s.runs+s.starting < s.limit && extra < queued; extra++ {
+		s.starting++
+	}
+	s.broadcastLocked() // waiting submitters may start runs now
+	s.mu.Unlock()
+	for range extra {
+		s.startExtra()
+	}
+}
+
+// currentLimit is the subpool's limit now.
+func (s *Subpool) currentLimit() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.limit
 }
 
 // dropped is called by the parent instead of run when it drops the run

@@ -405,8 +405,8 @@ func TestSubpoolBadInput(t *testing.T) {
 	s.Close() // idempotent
 }
 
-// TestSubpoolRaces: Submit races the subpool's Close, or Shutdown with an
-// ended context, or the parent's Shutdown. A ledger proves every task is
+// TestSubpoolRaces: Submit and Resize race the subpool's Close, or
+// Shutdown with an ended context, or the parent's Shutdown. A ledger proves every task is
 // refused, or run once, or dropped and counted Cancelled, and that the
 // subpool's counters add up to what its submitters saw.
 func TestSubpoolRaces(t *testing.T) {
@@ -433,6 +433,12 @@ func TestSubpoolRaces(t *testing.T) {
 				}
 			})
 		}
+		wg.Go(func() { // the limit changes under the submitters' feet
+			for i := range 50 {
+				s.Resize(1 + (i+round)%3)
+				runtime.Gosched()
+			}
+		})
 		ended, cancel := context.WithCancel(context.Background())
 		cancel()
 		switch round % 3 {
@@ -485,4 +491,49 @@ func TestSubpoolWithContext(t *testing.T) {
 	if err := p.Submit(context.Background(), func(context.Context) error { return nil }); err != nil {
 		t.Fatalf("the parent stopped: %v", err)
 	}
+}
+
+// TestSubpoolResize ports pond's resize test: raising the limit takes
+// queued tasks onto more workers; after lowering it, no task starts beyond
+// the new limit while the running ones finish.
+func TestSubpoolResize(t *testing.T) {
+	p := pool.New(6)
+	defer p.Close()
+	s := p.Subpool(1, pool.WithQueue(10))
+	release := make(chan struct{})
+	var now atomic.Int32
+	var shrunk atomic.Bool
+	var overLimit atomic.Int32
+	for range 10 {
+		s.Submit(context.Background(), func(context.Context) error {
+			if n := now.Add(1); shrunk.Load() && n > 2 {
+				overLimit.Add(1)
+			}
+			<-release
+			now.Add(-1)
+			return nil
+		})
+	}
+	eventually(t, "1 running", func() bool { st := s.Stats(); return st.Running == 1 && st.Queued == 9 })
+	s.Resize(3)
+	eventually(t, "3 running", func() bool { st := s.Stats(); return st.Running == 3 && st.Queued == 7 })
+	if st := s.Stats(); st.Workers != 3 {
+		t.Fatalf("Workers = %d after Resize(3)", st.Workers)
+	}
+	s.Resize(2)
+	shrunk.Store(true)
+	for range 10 {
+		release <- struct{}{}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := overLimit.Load(); n != 0 {
+		t.Fatalf("%d tasks started with more than 2 running, after Resize(2)", n)
+	}
+	if st := s.Stats(); st.Succeeded != 10 {
+		t.Fatalf("stats %+v", st)
+	}
+	mustPanicWith(t, "n < 1 passed to Subpool.Resize: 0", func() { s.Resize(0) })
+	mustPanicWith(t, "larger than the parent's limit of 6: 7", func() { s.Resize(7) })
 }
