@@ -17,6 +17,10 @@ type job[R any] struct {
 	at  int64
 	run func(context.Context) error
 	get func(context.Context) (R, error)
+	// dropped, for a task owned by a Group or a Subpool, is called instead
+	// of run when the pool drops the task unrun, so its owner stops
+	// waiting for it (see owned.go).
+	dropped func()
 }
 
 // core is the machinery shared by Pool and Results. R is a Results' result
@@ -101,6 +105,10 @@ type core[R any] struct {
 // counts are tallies of how tasks ended, kept under mu.
 type counts struct {
 	succeeded, failed, panicked, cancelled int64
+	// skipped counts owned tasks their owner dropped unrun (a group whose
+	// context ended). Stats adds them to Cancelled; Close's note about the
+	// tasks the pool itself dropped does not count them.
+	skipped int64
 }
 
 // waiter is a submitter waiting in line. Its fate is set under mu before
@@ -585,7 +593,7 @@ func (c *core[R]) stats() Stats {
 		Succeeded: c.totals.succeeded,
 		Failed:    c.totals.failed,
 		Panicked:  c.totals.panicked,
-		Cancelled: c.totals.cancelled,
+		Cancelled: c.totals.cancelled + c.totals.skipped,
 		Rejected:  c.rejected.Load(),
 	}
 }

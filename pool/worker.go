@@ -52,6 +52,7 @@ const (
 	failed // an error, or runtime.Goexit
 	panicked
 	cancelled // dropped unrun: the pool was aborted
+	skipped   // an owned task its owner dropped unrun (see owned.go)
 )
 
 // newWorker makes a worker for a goroutine about to start, reusing an
@@ -150,6 +151,8 @@ func (c *core[R]) account(res outcome) {
 		c.totals.panicked++
 	case cancelled:
 		c.totals.cancelled++
+	case skipped:
+		c.totals.skipped++
 	}
 }
 
@@ -261,6 +264,9 @@ func (c *core[R]) run(w *worker[R], j job[R], ob *observer) outcome {
 		if c.out != nil {
 			c.out.cancelled(w, j.seq, c.ctx)
 		}
+		if j.dropped != nil {
+			j.dropped()
+		}
 		return cancelled
 	}
 	var start int64
@@ -286,6 +292,15 @@ func (c *core[R]) run(w *worker[R], j job[R], ob *observer) outcome {
 	switch {
 	case err == nil:
 		return succeeded
+	// An owned task's owner keeps its error, so a shared pool does not
+	// pile up every group's errors, and a group's failure does not stop a
+	// WithFailFast pool: the pool only counts how it ended.
+	case err == errOwnedFailed:
+		return failed
+	case err == errOwnedPanicked:
+		return panicked
+	case err == errOwnedSkipped:
+		return skipped
 	case didPanic:
 		c.failure(err, c.out == nil)
 		return panicked

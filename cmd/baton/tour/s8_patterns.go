@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -94,6 +97,53 @@ func patterns(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "pool.NewResults: %v, in submission order\n", inOrder)
+
+	// A group: a web handler's tasks on the process's one shared pool. Each
+	// request submits its own lookups and waits for those alone, never for
+	// other requests'; with CancelOnError the first failure cancels the
+	// request's other lookups, as errgroup does.
+	shared := pool.New(4, pool.WithContext(ctx))
+	prices := map[string]int{"apple": 3, "pear": 5, "plum": 7}
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		items := strings.Split(r.URL.Query().Get("items"), ",")
+		g := pool.NewResultGroup[int](shared, r.Context(), pool.CancelOnError())
+		for _, item := range items {
+			err := g.Submit(func(ctx context.Context) (int, error) {
+				price, ok := prices[item] // a call to a price service, say
+				if !ok {
+					return 0, fmt.Errorf("%s: no price", item)
+				}
+				return price, nil
+			})
+			if err != nil {
+				break // an earlier lookup failed, or the client went away
+			}
+		}
+		found, err := g.Wait() // in the order submitted
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		for i, item := range items {
+			fmt.Fprintf(w, "%s=%d ", item, found[i])
+		}
+	})
+	queries := []string{"apple,pear,plum", "apple,kiwi,plum"}
+	answers := make([]*httptest.ResponseRecorder, len(queries))
+	var requests sync.WaitGroup
+	for i, q := range queries { // two requests at once, on the one pool
+		requests.Go(func() {
+			answers[i] = httptest.NewRecorder()
+			handler.ServeHTTP(answers[i], httptest.NewRequestWithContext(ctx, "GET", "/prices?items="+q, nil))
+		})
+	}
+	requests.Wait()
+	if err := shared.Close(); err != nil {
+		return err
+	}
+	for i, q := range queries {
+		fmt.Fprintf(out, "group: GET /prices?items=%s -> %d %s\n", q, answers[i].Code, strings.TrimSpace(answers[i].Body.String()))
+	}
 
 	// Pipeline: stages joined by bounded channels; Ordered keeps the
 	// input's order although two workers map at once.

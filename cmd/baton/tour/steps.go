@@ -144,7 +144,8 @@ updated, can repair it, and clears the poison.`,
 			Title: "Worker pool, pipeline, fan-out/fan-in",
 			Explain: `The tutorial's three designs, with baton's pool and pipeline packages:
 several workers pulling from one bounded queue (a task's error or panic comes
-back from Close, and the worker survives); stages joined by bounded channels,
+back from Close, and the worker survives), shared by web requests that each
+wait for their own group of tasks only; stages joined by bounded channels,
 each closing its output when its input ends; and work split over workers
 whose replies merge into one stream. Bounded queues between the parts keep
 memory flat when one part is slower: a faster part waits.`,

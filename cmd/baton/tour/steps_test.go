@@ -98,6 +98,8 @@ var want = map[string][]string{
 		`^  Close: task: panic: runtime error: invalid memory address or nil pointer dereference$`,
 		`^pool.Serve: 4 workers summed 1..20 = 210, err=<nil>$`,
 		`^pool.NewResults: \[25 16 9 4 1\], in submission order$`,
+		`^group: GET /prices\?items=apple,pear,plum -> 200 apple=3 pear=5 plum=7$`,
+		`^group: GET /prices\?items=apple,kiwi,plum -> 502 kiwi: no price$`,
 		`^pipeline: \[message passing keeps state private\] -> \[MESSAGE PASSING PRIVATE\]$`,
 		`^fan-out/fan-in: 6 replies: 1²=1 2²=4 3²=9 4²=16 5²=25 6²=36$`,
 	},
