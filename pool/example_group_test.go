@@ -46,7 +46,6 @@ func ExamplePool_Group() {
 // error cancels the others, and Wait returns it alone.
 func ExampleCancelOnError() {
 	p := pool.New(1, pool.WithQueue(8))
-	defer p.Close()
 
 	g := p.Group(context.Background(), pool.CancelOnError())
 	queued := make(chan struct{})
@@ -60,6 +59,7 @@ func ExampleCancelOnError() {
 	close(queued)
 	fmt.Println("Wait:", g.Wait())
 	fmt.Println("cause:", context.Cause(g.Context()))
+	p.Close() // the pool's own counts are final once it is closed
 	fmt.Println("cancelled:", p.Stats().Cancelled)
 	// Output:
 	// Wait: replica 1: timeout

@@ -211,11 +211,17 @@ func TestGroupCancelOnError(t *testing.T) {
 	g := p.Group(context.Background(), pool.CancelOnError())
 	other := p.Group(context.Background())
 	var otherRan, gRan atomic.Int32
-	g.Submit(func(ctx context.Context) error { gRan.Add(1); return boom })
+	queued := make(chan struct{}) // the failing task fails once the others are queued
+	g.Submit(func(ctx context.Context) error { <-queued; gRan.Add(1); return boom })
 	for range 3 {
-		g.Submit(func(ctx context.Context) error { gRan.Add(1); return nil })
-		other.Submit(func(ctx context.Context) error { otherRan.Add(1); return nil })
+		if err := g.Submit(func(ctx context.Context) error { gRan.Add(1); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if err := other.Submit(func(ctx context.Context) error { otherRan.Add(1); return nil }); err != nil {
+			t.Fatal(err)
+		}
 	}
+	close(queued)
 	if err := g.Wait(); err != boom {
 		t.Fatalf("Wait = %v, want the first error alone", err)
 	}
@@ -228,6 +234,9 @@ func TestGroupCancelOnError(t *testing.T) {
 	if gRan.Load() != 1 {
 		t.Fatalf("%d tasks of the failed group ran, want 1: the queued ones are dropped", gRan.Load())
 	}
+	// The pool counts a task when its worker comes back for the next, a
+	// moment after the group saw it end: its Close waits for that.
+	p.Close()
 	if st := p.Stats(); st.Cancelled != 3 {
 		t.Fatalf("stats %+v, want 3 cancelled", st)
 	}
@@ -263,6 +272,8 @@ func TestGroupContextEndDropsQueued(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "5 tasks never ran") {
 		t.Fatalf("Wait = %v, want 5 tasks never ran: context canceled", err)
 	}
+	// The pool counts a task a moment after the group saw it end.
+	eventually(t, "the pool counts the group's tasks", func() bool { st := p.Stats(); return st.Cancelled+st.Succeeded == 6 })
 	if st := p.Stats(); st.Cancelled != 5 || st.Succeeded != 1 {
 		t.Fatalf("stats %+v, want 5 cancelled, 1 succeeded", st)
 	}
@@ -450,6 +461,7 @@ func TestGroupTrySubmit(t *testing.T) {
 	if err := g.Wait(); err != nil {
 		t.Fatal(err)
 	}
+	p.Close() // the pool counts a task a moment after the group saw it end
 	if st := p.Stats(); st.Succeeded != 2 || st.Rejected != 1 {
 		t.Fatalf("stats %+v, want 2 succeeded, 1 rejected", st)
 	}
