@@ -11,6 +11,9 @@
 //     one submitter and from many. It measures the pool's own overhead.
 //   - W3: tiny tasks whose results are read back in submission order,
 //     against pond's result groups and conc's stream.
+//   - G: groups of 100 tiny tasks, each submitted and waited for by one of
+//     8 goroutines sharing the pool, as web handlers do: baton's Group
+//     against pond's groups and errgroup with SetLimit.
 //
 // The benchmarks in this package run them as testing.B; `baton bench pool`
 // runs them in interleaved rounds and prints ratios.

@@ -8,7 +8,7 @@ import (
 // Goal is one comparison baton's pool aims to win: baton's median time
 // per task against another's, on one workload.
 type Goal struct {
-	Row          string  // the workload: W1, W2/1x, W2/100x or W3
+	Row          string  // the workload: W1, W2/1x, W2/100x, W3 or G
 	What         string  // the comparison, in words
 	Baton, Other string  // the implementations compared
 	BatonNS      float64 // median ns per task; NaN if not measured
@@ -24,10 +24,10 @@ func (g Goal) Met() bool { return g.Measured() && g.BatonNS <= g.OtherNS }
 // Goals lists the comparisons of r's rows:
 //
 //   - defaults against defaults: pool.New(n) against pond.NewPool(n) (or
-//     their ordered pools, on W3);
+//     their ordered pools, on W3; their groups, on G);
 //   - baton's best configuration against the fastest peer in any
 //     configuration, on W1 and W2;
-//   - at equal queue bounds, baton against pond, on W2;
+//   - at equal queue bounds, baton against pond, on W2 and G;
 //   - on W1, baton as a user writes it against the fastest peer.
 func (r *Results) Goals() []Goal {
 	var out []Goal
@@ -72,7 +72,11 @@ func (r *Results) Goals() []Goal {
 		if row.Name == "W3" {
 			continue
 		}
-		add("best configuration against the fastest peer", best(true), best(false))
+		if row.Name != "G" {
+			// G's other baton is not a group (a WaitGroup beside the
+			// pool): it shows what a group costs, not a configuration.
+			add("best configuration against the fastest peer", best(true), best(false))
+		}
 		if row.Name == "W1" {
 			add("as a user writes it, against the fastest peer", "baton", best(false))
 			continue

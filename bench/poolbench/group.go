@@ -23,37 +23,40 @@ type GroupLoad struct {
 	Workers    int // the pool's size
 }
 
-// GroupWorkload is G at the size `baton bench pool` uses by default (2k
-// groups), or at the issue's full size: 10k groups of 100 tasks from 8
-// goroutines, on GOMAXPROCS workers.
+// GroupWorkload is G: 10k groups of 100 tiny tasks from 8 goroutines, on
+// GOMAXPROCS workers, at either size (a run takes under a second).
 func GroupWorkload(full bool) GroupLoad {
-	g := 2_000
-	if full {
-		g = 10_000
-	}
-	return GroupLoad{Groups: g, PerGroup: 100, Submitters: 8, Workers: runtime.GOMAXPROCS(0)}
+	return GroupLoad{Groups: 10_000, PerGroup: 100, Submitters: 8, Workers: runtime.GOMAXPROCS(0)}
 }
 
 // GroupImpl is a pool's groups under test. Run runs every task of l once,
 // group by group, and returns the number of tasks run, once all have
 // finished and the pool's goroutines are gone.
 type GroupImpl struct {
-	Name string
-	Run  func(l GroupLoad) int64
+	Name   string // as the report prints it
+	Config string // how it is configured, for the report's legend
+	Run    func(l GroupLoad) int64
 }
 
-// GroupImpls lists baton first: its default pool and a 1024-task queue;
-// then, to show what a group itself costs, baton's default pool with a
-// sync.WaitGroup per batch instead of a group; then pond's groups, on its default pool (unbounded queue) and on a
-// 1024-task queue; then errgroup, which has no shared pool, so each group
-// is an errgroup.Group with SetLimit(Workers).
+// GroupImpls lists baton first, as a user writes it (pool.New(n) and a
+// Group per batch); then, to show what a group itself costs, the same pool
+// with a sync.WaitGroup per batch instead of a group; then pond's groups,
+// on pond's default pool (an unbounded queue) and bounded as baton's
+// default is; then errgroup, which has no shared pool, so each batch is an
+// errgroup.Group with SetLimit(n).
 var GroupImpls = []GroupImpl{
-	{"baton", func(l GroupLoad) int64 { return groupsBaton(l, pool.New(l.Workers)) }},
-	{"baton/q1024", func(l GroupLoad) int64 { return groupsBaton(l, pool.New(l.Workers, pool.WithQueue(1024))) }},
-	{"baton/WaitGroup", groupsBatonWaitGroup},
-	{"pond", func(l GroupLoad) int64 { return groupsPond(l, pond.NewPool(l.Workers)) }},
-	{"pond/q1024", func(l GroupLoad) int64 { return groupsPond(l, pond.NewPool(l.Workers, pond.WithQueueSize(1024))) }},
-	{"errgroup", groupsErrgroup},
+	{Name: "baton", Config: "pool.New(n), a p.Group(ctx) per batch",
+		Run: func(l GroupLoad) int64 { return groupsBaton(l, pool.New(l.Workers)) }},
+	{Name: "baton/WaitGroup", Config: "pool.New(n), p.Submit and a sync.WaitGroup per batch: what the group itself costs",
+		Run: groupsBatonWaitGroup},
+	{Name: "pond", Config: "pond.NewPool(n), a NewGroup() per batch: pond's default, an UNBOUNDED queue",
+		Run: func(l GroupLoad) int64 { return groupsPond(l, pond.NewPool(l.Workers)) }},
+	{Name: "pond/q=baton", Config: "pond.NewPool(n, pond.WithQueueSize(max(1024, 2n))), a NewGroup() per batch: bounded as baton's default is",
+		Run: func(l GroupLoad) int64 {
+			return groupsPond(l, pond.NewPool(l.Workers, pond.WithQueueSize(batonDefaultQueue(l.Workers))))
+		}},
+	{Name: "errgroup", Config: "an errgroup.Group with SetLimit(n) per batch: no shared pool, a goroutine per task",
+		Run: groupsErrgroup},
 }
 
 // eachSubmitter runs groups(count) on l.Submitters goroutines and waits.
@@ -150,42 +153,20 @@ func groupsErrgroup(l GroupLoad) int64 {
 	return ran.Load()
 }
 
-// RunGroups measures G for every GroupImpl, rounds interleaved (who goes
-// first rotates), and returns it as a Row, so that Summarize gives ns and
-// bytes per task and ratios to baton. progress, if not nil, is called
-// before each measurement. When ctx ends it returns what it has, with
-// ErrInterrupted.
-func RunGroups(ctx context.Context, rounds int, full bool, progress func(step, steps int, what string)) (Row, error) {
+// groupEntry is G as one of Run's workloads.
+func groupEntry(full bool) entry {
 	l := GroupWorkload(full)
 	tasks := l.Groups * l.PerGroup
-	row := Row{
-		Name: "G", Tasks: tasks,
-		What: fmt.Sprintf("%d groups × %d tiny tasks, submitted and waited for by %d goroutines sharing one pool of %d workers",
-			l.Groups, l.PerGroup, l.Submitters, l.Workers),
-	}
+	e := entry{name: "G", tasks: tasks,
+		what: fmt.Sprintf("%d groups of %d tiny tasks, %d workers, %d submitters: each submits a group and waits for it, again and again",
+			l.Groups, l.PerGroup, l.Workers, l.Submitters)}
 	for _, im := range GroupImpls {
-		row.Impls = append(row.Impls, ImplRounds{Name: im.Name})
+		e.impls = append(e.impls, im.Name)
+		e.run = append(e.run, func() {
+			if n := im.Run(l); n != int64(tasks) {
+				panic(fmt.Sprintf("poolbench: G %s ran %d of %d tasks", im.Name, n, tasks))
+			}
+		})
 	}
-	k := len(GroupImpls)
-	for round := range rounds {
-		for j := range k {
-			i := (j + round) % k
-			if ctx.Err() != nil {
-				return row, ErrInterrupted
-			}
-			if progress != nil {
-				progress(round*k+j+1, rounds*k, fmt.Sprintf("round %d/%d G %s", round+1, rounds, GroupImpls[i].Name))
-			}
-			var n int64
-			ns, bytes, mallocs := measure(func() { n = GroupImpls[i].Run(l) })
-			if n != int64(tasks) {
-				panic(fmt.Sprintf("poolbench: %s ran %d of %d group tasks", GroupImpls[i].Name, n, tasks))
-			}
-			ir := &row.Impls[i]
-			ir.NS = append(ir.NS, ns)
-			ir.Bytes = append(ir.Bytes, bytes)
-			ir.Mallocs = append(ir.Mallocs, mallocs)
-		}
-	}
-	return row, nil
+	return e
 }

@@ -67,6 +67,10 @@ func TestGoals(t *testing.T) {
 			{Name: "loop", NS: []int64{5}},
 		}},
 		{Name: "W3", Tasks: 1, Impls: []poolbench.ImplRounds{{Name: "baton", NS: []int64{10}}, {Name: "pond"}}},
+		{Name: "G", Tasks: 1, Impls: []poolbench.ImplRounds{
+			{Name: "baton", NS: []int64{60}}, {Name: "baton/WaitGroup", NS: []int64{20}},
+			{Name: "pond", NS: []int64{70}}, {Name: "pond/q=baton", NS: []int64{50}}, {Name: "errgroup", NS: []int64{90}},
+		}},
 	}}
 	var got []string
 	for _, g := range res.Goals() {
@@ -78,6 +82,8 @@ func TestGoals(t *testing.T) {
 		"W2/1x equal queue bounds, baton's default baton/pond/q=baton true false",
 		"W2/1x equal queue bounds, n tasks baton/q=n/pond/q=n true true",
 		"W3 defaults against defaults baton/pond false false",
+		"G defaults against defaults baton/pond true true",
+		"G equal queue bounds, baton's default baton/pond/q=baton true false",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("goals:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -23,7 +23,7 @@ type Config struct {
 	// in an order that rotates, so drift in the machine hits all alike.
 	Rounds int
 	// Only, if not empty, is a comma-separated list of workload names (W1,
-	// W2/1x, W2/100x, W3) or prefixes (W2).
+	// W2/1x, W2/100x, W3, G) or prefixes (W2).
 	Only string
 	// Idle is the window of the CPU checks, 0 to skip them.
 	Idle time.Duration
@@ -35,10 +35,10 @@ type Config struct {
 
 // Row is one workload's measurements.
 type Row struct {
-	Name  string       // the workload's: W1, W2/1x, W2/100x or W3
+	Name  string       // the workload's: W1, W2/1x, W2/100x, W3 or G
 	What  string       // its heading: tasks, workers, submitters and what the tasks do
 	Tasks int          // tasks per run, to turn a run's totals into per-task figures
-	Impls []ImplRounds // in the order of Impls, or of OrderedImpls for W3
+	Impls []ImplRounds // in the order of Impls, of OrderedImpls for W3, of GroupImpls for G
 }
 
 // ImplRounds is one implementation's rounds of one workload.
@@ -123,7 +123,7 @@ func (c Config) entries() ([]entry, error) {
 			}
 		})
 	}
-	all = append(all, e)
+	all = append(all, e, groupEntry(c.Full))
 	if c.Only == "" {
 		return all, nil
 	}
@@ -138,7 +138,7 @@ func (c Config) entries() ([]entry, error) {
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("unknown workload %q: want W1, W2, W2/1x, W2/100x or W3", want)
+			return nil, fmt.Errorf("unknown workload %q: want W1, W2, W2/1x, W2/100x, W3 or G", want)
 		}
 	}
 	return out, nil

@@ -35,7 +35,8 @@ median time with its spread (min-max over rounds), the bytes and
 allocations, and the ratio to baton, then the goals: baton's time against
 pond's with both at their defaults (pond's queue is unbounded by default,
 baton's is bounded), at equal queue bounds, and baton's best against the
-fastest peer.
+fastest peer (G: baton's groups against pond's, at their defaults and at
+equal queue bounds).
 
   W1       tasks that sleep 10 ms, on 1k workers (10k with --full), one
            submitter: ants' own benchmark shape, 20k tasks (200k with --full)
@@ -43,6 +44,10 @@ fastest peer.
   W2/100x  the same from 100 submitters; 200k tasks (1M with --full)
   W3       100k tiny tasks whose results are read back in submission
            order: baton's Results, pond's result group, conc's stream
+  G        10k groups of 100 tiny tasks, each submitted and waited for by
+           one of 8 goroutines sharing one pool of GOMAXPROCS workers, as
+           web handlers do: baton's Group, pond's groups, errgroup with
+           SetLimit (at either size)
 
 Then it measures the CPU an idle pool and a blocked producer use.
 
@@ -66,7 +71,7 @@ func parseBenchPool(args []string, helpOut io.Writer) (*benchPoolOptions, error)
 	o := &benchPoolOptions{}
 	fs.BoolVar(&o.cfg.Full, "full", false, "full sizes: W1 200k tasks on 10k workers, W2 1M tasks (several minutes)")
 	fs.IntVar(&o.cfg.Rounds, "rounds", 3, "rounds: each implementation runs each workload this many times")
-	fs.StringVar(&o.cfg.Only, "workloads", "", "run only these comma-separated workloads: W1, W2, W2/1x, W2/100x, W3")
+	fs.StringVar(&o.cfg.Only, "workloads", "", "run only these comma-separated workloads: W1, W2, W2/1x, W2/100x, W3, G")
 	fs.DurationVar(&o.cfg.Idle, "idle", 200*time.Millisecond, "window of the CPU checks of an idle pool and a blocked producer, 0 to skip")
 	fs.StringVar(&o.plotPath, "plot", "", "draw grouped bars per workload to this `file` (.svg, .png or .pdf)")
 	fs.BoolVar(&o.quiet, "q", false, "show no progress on stderr")
@@ -161,6 +166,9 @@ func writePoolReport(w io.Writer, r *poolbench.Results) {
 	}
 	for _, im := range poolbench.OrderedImpls {
 		fmt.Fprintf(tw, "  W3 %s\t%s\n", im.Name, im.Config)
+	}
+	for _, im := range poolbench.GroupImpls {
+		fmt.Fprintf(tw, "  G %s\t%s\n", im.Name, im.Config)
 	}
 	tw.Flush()
 	for _, row := range r.Rows {

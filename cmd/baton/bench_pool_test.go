@@ -26,6 +26,9 @@ func TestParseBenchPool(t *testing.T) {
 	if err != nil || !o.cfg.Full || o.cfg.Rounds != 7 || o.cfg.Only != "W2,W3" || o.cfg.Idle != 0 || !o.quiet {
 		t.Errorf("explicit flags: %+v, %v", o, err)
 	}
+	if o, err = parseBenchPool([]string{"--workloads", "G"}, io.Discard); err != nil || o.cfg.Only != "G" {
+		t.Errorf("--workloads G: %+v, %v", o, err)
+	}
 }
 
 func TestBenchPoolBadInput(t *testing.T) {
