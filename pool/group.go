@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/baton-go/baton/task"
 )
@@ -26,14 +27,14 @@ import (
 // group's queued tasks are dropped unrun, counted Cancelled in the pool's
 // Stats, and other groups' tasks are not touched.
 //
-// A group's errors are its own: Wait returns them, the pool's Close does
-// not, and a failing group does not stop a WithFailFast pool. (One
-// exception: a task that calls runtime.Goexit ends its worker's goroutine,
-// and the pool reports task.ErrGoexit too.)
+// A group's errors are its own: Wait returns them (task.ErrGoexit for a
+// task that called runtime.Goexit), the pool's Close does not, and a
+// failing group does not stop a WithFailFast pool.
 //
 // All methods are safe for concurrent use, and Submit and TrySubmit may be
-// called from inside the group's own tasks, even while Wait waits; Wait
-// must not be, since it would wait for itself.
+// called from inside the group's own tasks, even while Wait waits. Wait
+// called from inside one of the group's own tasks would wait for itself:
+// it returns an error instead (see Wait).
 type Group struct {
 	core groupCore
 }
@@ -73,6 +74,9 @@ var (
 	errGroupStopped = errors.New("pool: Group.Stop called")
 	// errGroupDone is the cause of a group's context once Wait returned.
 	errGroupDone = errors.New("pool: group's Wait returned")
+	// errWaitInside is what a Wait called from inside one of the group's
+	// own tasks returns, instead of waiting for itself forever.
+	errWaitInside = errors.New("pool: group's Wait called from inside one of its own tasks: it would wait for itself; Wait from outside the group")
 )
 
 // GroupOption configures a group; see CancelOnError.
@@ -150,6 +154,13 @@ func (g *Group) TrySubmit(fn func(ctx context.Context) error) error {
 //
 // When Wait returns, the group's context is cancelled, as errgroup's is.
 // Every call waits, and returns the same result.
+//
+// Called from inside one of the group's own tasks, Wait cannot wait for
+// itself: it returns an error saying so, after about a millisecond (it
+// asks where it was called from only once it has waited that long, so a
+// Wait from outside pays nothing), and the group still closes once its
+// tasks have ended, as after any Wait. A task that needs its sub-tasks'
+// results puts them in a group of their own.
 func (g *Group) Wait() error { return g.core.wait() }
 
 // Stop closes the group to new tasks and cancels its context: running
@@ -241,8 +252,11 @@ func (g *groupCore) run(pctx context.Context, fn func(context.Context) error) (o
 		g.dropOne()
 		return errOwnedSkipped
 	}
+	on := onOf(pctx) // so that a Wait from inside fn sees where it is
+	on.enter(g)
 	normal := false
 	defer func() {
+		on.leave()
 		if normal {
 			return
 		}
@@ -321,9 +335,33 @@ func (g *groupCore) wait() error {
 			break
 		}
 	}
+	select {
+	case <-g.done:
+		return g.result
+	default:
+	}
+	// Called from inside one of the group's tasks, Wait would wait for
+	// itself. Asking "am I inside?" costs a goroutine id, microseconds,
+	// too dear for every Wait of a group of tiny tasks: a Wait asks only
+	// once it has waited insideCheck, when a few microseconds more are
+	// noise, so a Wait from inside returns its error late, never hangs.
+	t := time.NewTimer(insideCheck)
+	select {
+	case <-g.done:
+		t.Stop()
+		return g.result
+	case <-t.C:
+	}
+	if calledInside(g.r, g) {
+		return errWaitInside
+	}
 	<-g.done
 	return g.result
 }
+
+// insideCheck is how long a Wait waits before it asks whether it was
+// called from inside one of the group's own tasks.
+const insideCheck = time.Millisecond
 
 func (g *groupCore) stop() {
 	for {

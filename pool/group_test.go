@@ -508,16 +508,87 @@ func TestGroupSharesAdmissionOrder(t *testing.T) {
 }
 
 // TestGroupGoexit: a task calling runtime.Goexit ends as task.ErrGoexit in
-// Wait; the group does not hang.
+// Wait; the group does not hang, and the Goexit is the group's business
+// alone, as its errors are: the pool's Close does not report it, and a
+// WithFailFast pool goes on. A group on a subpool, likewise.
 func TestGroupGoexit(t *testing.T) {
-	p := pool.New(1)
-	g := p.Group(context.Background())
-	g.Submit(func(context.Context) error { runtime.Goexit(); return nil })
-	g.Submit(func(context.Context) error { return nil })
-	if err := g.Wait(); !errors.Is(err, task.ErrGoexit) {
-		t.Fatalf("Wait = %v, want ErrGoexit", err)
+	p := pool.New(1, pool.WithFailFast())
+	s := p.Subpool(1)
+	for _, r := range []pool.Runner{p, s} {
+		g := pool.NewResultGroup[int](r, context.Background())
+		g.Submit(func(context.Context) (int, error) { runtime.Goexit(); return 0, nil })
+		g.Submit(func(context.Context) (int, error) { return 1, nil })
+		if vs, err := g.Wait(); !errors.Is(err, task.ErrGoexit) || len(vs) != 2 || vs[1] != 1 {
+			t.Fatalf("%T: Wait = %v, %v, want ErrGoexit and the other's value", r, vs, err)
+		}
 	}
-	p.Close()
+	if err := p.Submit(context.Background(), func(context.Context) error { return nil }); err != nil {
+		t.Fatalf("the fail-fast pool stopped for a group's Goexit: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("the subpool's Close = %v, want nil: the Goexit was the group's", err)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatalf("the pool's Close = %v, want nil: the Goexit was the group's", err)
+	}
+	if st := p.Stats(); st.Failed != 2 || st.Succeeded != 3 {
+		t.Fatalf("the pool counts %+v, want 2 failed (the Goexits), 3 succeeded", st)
+	}
+}
+
+// TestGroupWaitFromInside: Wait called from inside one of the group's own
+// tasks cannot wait for itself: it returns an error instead of hanging,
+// on a pool and on a subpool, with one worker or several, and the group's
+// Wait from outside then returns once every task has ended. A Wait on
+// another group, from inside, waits as usual.
+func TestGroupWaitFromInside(t *testing.T) {
+	for _, workers := range []int{1, 3} {
+		p := pool.New(workers)
+		s := p.Subpool(workers)
+		for _, r := range []pool.Runner{p, s} {
+			g := pool.NewResultGroup[int](r, hangCtx(t))
+			inner := make(chan error, 1)
+			g.Submit(func(context.Context) (int, error) {
+				other := p.Group(context.Background())
+				other.Submit(func(context.Context) error { return nil })
+				if workers > 1 {
+					if err := other.Wait(); err != nil { // another group: waits
+						return 0, err
+					}
+				} else {
+					other.Stop() // its task cannot run while this one holds the only worker
+				}
+				vs, err := g.Wait()
+				if vs != nil {
+					return 0, fmt.Errorf("values from inside: %v", vs)
+				}
+				inner <- err
+				return 1, nil
+			})
+			g.Submit(func(context.Context) (int, error) { return 2, nil })
+			select {
+			case err := <-inner:
+				if err == nil || !strings.Contains(err.Error(), "inside one of its own tasks") {
+					t.Fatalf("%d workers, %T: Wait from inside = %v", workers, r, err)
+				}
+			case <-hangCtx(t).Done():
+				t.Fatalf("%d workers, %T: Wait from inside hangs", workers, r)
+			}
+			vs, err := g.Wait()
+			if err != nil || len(vs) != 2 || vs[0] != 1 || vs[1] != 2 {
+				t.Fatalf("%d workers, %T: Wait from outside = %v, %v", workers, r, vs, err)
+			}
+			if err := g.Submit(func(context.Context) (int, error) { return 0, nil }); !errors.Is(err, pool.ErrClosed) {
+				t.Fatalf("Submit after Wait: %v", err)
+			}
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func TestGroupBadInput(t *testing.T) {

@@ -32,6 +32,87 @@ type owned struct {
 type Runner interface {
 	submitOwned(ctx context.Context, t owned) error
 	trySubmitOwned(t owned) error
+	// goroutineOn returns the record of the pool worker goroutine whose id
+	// is gid, or nil if gid is none of the pool's workers.
+	goroutineOn(gid uint64) *onGoroutine
+}
+
+// onGoroutine is a pool worker goroutine's list of the owners (groups,
+// subpools) whose tasks it is running now, outermost first: a subpool's
+// run, then a task of a group on that subpool. Only its goroutine touches
+// it, so no lock is needed. It lets a Group's Wait and a Subpool's Close
+// see that they were called from inside one of their own tasks, which
+// would otherwise wait for itself: Go gives no other way to ask "which
+// task am I in?" (the pool's Close has the same question; see goid).
+type onGoroutine struct {
+	owners []any
+}
+
+// onKey is the context key under which owned tasks find their goroutine's
+// onGoroutine.
+type onKey struct{}
+
+// onOf returns the onGoroutine carried by ctx, the context an owned task
+// was given; nil outside a pool worker.
+func onOf(ctx context.Context) *onGoroutine {
+	on, _ := ctx.Value(onKey{}).(*onGoroutine)
+	return on
+}
+
+func (on *onGoroutine) enter(owner any) {
+	if on != nil {
+		on.owners = append(on.owners, owner)
+	}
+}
+
+func (on *onGoroutine) leave() {
+	if on != nil && len(on.owners) > 0 {
+		on.owners[len(on.owners)-1] = nil
+		on.owners = on.owners[:len(on.owners)-1]
+	}
+}
+
+// calledInside reports whether the calling goroutine is running one of
+// owner's tasks, on one of r's workers. It costs a goroutine id (a few
+// microseconds) and a scan of the pool's workers: callers use it only
+// where waiting is about to last, never per task.
+func calledInside(r Runner, owner any) bool {
+	me := goid()
+	if me == 0 {
+		return false
+	}
+	on := r.goroutineOn(me)
+	if on == nil {
+		return false
+	}
+	for _, o := range on.owners { // our own goroutine's: no race
+		if o == owner {
+			return true
+		}
+	}
+	return false
+}
+
+// ownedCtx is what the worker's owned tasks run with: the pool's context,
+// carrying the worker's onGoroutine. It is made once per worker struct
+// (the struct stays with its pool), not per task.
+func (w *worker[R]) ownedCtx(ctx context.Context) context.Context {
+	if w.onCtx == nil {
+		w.onCtx = context.WithValue(ctx, onKey{}, &w.on)
+	}
+	return w.onCtx
+}
+
+func (p *Pool) goroutineOn(gid uint64) *onGoroutine {
+	c := p.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, w := range c.all {
+		if w.gid.Load() == gid {
+			return &w.on
+		}
+	}
+	return nil
 }
 
 func (p *Pool) submitOwned(ctx context.Context, t owned) error {

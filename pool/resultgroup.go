@@ -88,9 +88,14 @@ func (g *ResultGroup[T]) submit(fn func(context.Context) (T, error), wait bool) 
 // Wait waits as Group.Wait does, and returns the values of the accepted
 // tasks in submission order, with the error Group.Wait would return. A task
 // that failed, panicked or was dropped leaves the zero value in its place,
-// so the slice always has one value per accepted submit.
+// so the slice always has one value per accepted submit. Called from
+// inside one of the group's own tasks, it returns no values and the error
+// Group.Wait returns there.
 func (g *ResultGroup[T]) Wait() ([]T, error) {
 	err := g.core.wait()
+	if err == errWaitInside { // the tasks still run: their values are not ours to read
+		return nil, err
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	vs := make([]T, 0, len(g.cells))

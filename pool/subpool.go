@@ -60,7 +60,8 @@ type Subpool struct {
 	waiting  int // submitters waiting for room
 	pending  int // tasks accepted and not ended: queued, in a run, running
 	running  int
-	changed  chan struct{} // closed and replaced when room may have freed
+	inside   int           // Close and Shutdown calls waiting from inside a task
+	changed  chan struct{} // closed and replaced when room may have freed, or a run ended
 	closed   error         // why intake stopped, or nil
 	cause    error         // why tasks were dropped
 	unlink   func() bool
@@ -185,6 +186,8 @@ func (s *Subpool) Group(ctx context.Context, opts ...GroupOption) *Group {
 	g.core.init(s, ctx, opts, "Subpool.Group")
 	return g
 }
+
+func (s *Subpool) goroutineOn(gid uint64) *onGoroutine { return s.parent.goroutineOn(gid) }
 
 func (s *Subpool) submitOwned(ctx context.Context, t owned) error {
 	return s.submit(ctx, &subTask{run: t.run, dropped: t.dropped}, true)
@@ -333,8 +336,14 @@ func (r *subRun) run(pctx context.Context) error {
 	s.mu.Unlock()
 	t := r.first
 	r.first = nil
+	// The goroutine runs the subpool's tasks now: a Close from one of
+	// them must not wait for it.
+	on := onOf(pctx)
+	on.enter(s)
+	octx := s.ctx // what a group's task runs with: made to carry on at the first
 	normal := false
 	defer func() {
+		on.leave()
 		if !normal { // runtime.Goexit ended this goroutine in t
 			s.goexited(t)
 		}
@@ -353,7 +362,7 @@ func (r *subRun) run(pctx context.Context) error {
 			}
 			s.mu.Unlock()
 		}
-		s.exec(pctx, t)
+		s.exec(pctx, t, on, &octx)
 		t = nil
 	}
 	normal = true
@@ -452,8 +461,10 @@ func (s *Subpool) popLocked() *subTask {
 }
 
 // exec runs one task and accounts for it. The parent's context is checked
-// as well as the subpool's, which follows it only asynchronously.
-func (s *Subpool) exec(pctx context.Context, t *subTask) {
+// as well as the subpool's, which follows it only asynchronously. An owned
+// task (a group's, or a nested subpool's run) runs with *octx, the
+// subpool's context carrying on, made once per run.
+func (s *Subpool) exec(pctx context.Context, t *subTask, on *onGoroutine, octx *context.Context) {
 	if s.ctx.Err() != nil || pctx.Err() != nil {
 		s.mu.Lock()
 		if s.cause == nil && s.ctx.Err() == nil {
@@ -470,7 +481,10 @@ func (s *Subpool) exec(pctx context.Context, t *subTask) {
 	var err error
 	panicked := false
 	if t.dropped != nil {
-		err = t.run(s.ctx) // a group's wrapper: it recovers its own panics
+		if on != nil && *octx == s.ctx {
+			*octx = context.WithValue(s.ctx, onKey{}, on)
+		}
+		err = t.run(*octx) // an owner's wrapper: it recovers its own panics
 	} else {
 		err, panicked = callTask(s.ctx, t.run)
 	}
@@ -575,7 +589,7 @@ func (s *Subpool) abort(cause error) {
 }
 
 func (s *Subpool) broadcastLocked() {
-	if s.waiting > 0 {
+	if s.waiting > 0 || s.inside > 0 {
 		close(s.changed)
 		s.changed = make(chan struct{})
 	}
@@ -651,8 +665,12 @@ func (s *Subpool) Stats() Stats {
 // and returns their errors joined, as Pool.Close does. Other tasks of the
 // parent are not waited for, and the parent keeps running.
 //
-// Close is idempotent and safe from any goroutine, except from inside one
-// of the subpool's own tasks: that would wait for itself.
+// Close is idempotent and safe from any goroutine. Called from inside one
+// of the subpool's own tasks, it waits, as Pool.Close does, for the
+// subpool's other runs on the parent's workers only, not for its own:
+// the tasks still queued then run after the calling task returns, on its
+// worker, and the errors returned are those so far. A Close from outside
+// waits for everything.
 func (s *Subpool) Close() error { return s.Shutdown(context.Background()) }
 
 // Shutdown is Close with a limit on patience, as Pool.Shutdown is: once
@@ -664,6 +682,9 @@ func (s *Subpool) Shutdown(ctx context.Context) error {
 	if ctx == nil {
 		panic("pool: nil ctx passed to Subpool.Shutdown")
 	}
+	if calledInside(s.parent, s) {
+		return s.shutdownInside(ctx)
+	}
 	s.mu.Lock()
 	s.closeLocked(ErrClosed)
 	s.mu.Unlock()
@@ -673,6 +694,63 @@ func (s *Subpool) Shutdown(ctx context.Context) error {
 		s.abort(fmt.Errorf("pool: Shutdown: %w", ctx.Err()))
 		<-s.done
 	}
+	s.cleanUp()
+	s.mu.Lock()
+	res := s.result
+	s.mu.Unlock()
+	return res
+}
+
+// shutdownInside is Shutdown called from inside one of the subpool's
+// tasks: it waits until every run on the parent but the callers' own has
+// ended, each caller's run being the one goroutine that waits. The queue
+// is left to the callers' runs, which take it once their task returns; so
+// the subpool finishes later, and cleans up then.
+func (s *Subpool) shutdownInside(ctx context.Context) error {
+	aborted := false
+	if ctx.Err() != nil {
+		// Already over: drop the queue now, even with no other run to
+		// wait for, as Pool.Shutdown does.
+		aborted = true
+		s.abort(fmt.Errorf("pool: Shutdown: %w", ctx.Err()))
+	}
+	s.mu.Lock()
+	s.closeLocked(ErrClosed)
+	s.inside++
+	for s.runs+s.starting > s.inside {
+		ch := s.changed
+		s.mu.Unlock()
+		if aborted {
+			<-ch
+		} else {
+			select {
+			case <-ch:
+			case <-ctx.Done():
+				aborted = true
+				s.abort(fmt.Errorf("pool: Shutdown: %w", ctx.Err()))
+			}
+		}
+		s.mu.Lock()
+	}
+	s.inside--
+	errs := s.errs
+	s.mu.Unlock()
+	go func() {
+		<-s.done
+		s.cleanUp()
+	}()
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	return errors.Join(errs...)
+}
+
+// cleanUp is the end of a finished subpool: its context's watches stop and
+// its context is released. It is idempotent.
+func (s *Subpool) cleanUp() {
 	s.spawns.Wait()
 	s.watchOnce.Do(func() {
 		if s.stopWatch != nil && !s.stopWatch() {
@@ -682,13 +760,11 @@ func (s *Subpool) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	unlink := s.unlink
 	s.unlink = nil
-	res := s.result
 	s.mu.Unlock()
 	if unlink != nil {
 		unlink()
 	}
 	s.cancel(context.Canceled)
-	return res
 }
 
 // callTask runs fn, turning a panic into a *task.PanicError.

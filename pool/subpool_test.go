@@ -248,10 +248,10 @@ func TestSubpoolErrors(t *testing.T) {
 	if st := s.Stats(); st.Failed != 2 || st.Panicked != 1 || st.Succeeded != 3 {
 		t.Fatalf("stats %+v", st)
 	}
-	// A Goexit ends the parent worker's goroutine whatever anyone does; the
-	// pool reports it as its own, and that alone.
-	if err := p.Close(); !errors.Is(err, task.ErrGoexit) || errors.Is(err, boom) || errors.As(err, &pe) {
-		t.Fatalf("the pool's Close = %v, want only the Goexit", err)
+	// A Goexit ends the parent worker's goroutine whatever anyone does,
+	// but it is the subpool's error, as the others are.
+	if err := p.Close(); err != nil {
+		t.Fatalf("the pool's Close = %v, want nil: the errors were the subpool's", err)
 	}
 }
 
@@ -536,4 +536,102 @@ func TestSubpoolResize(t *testing.T) {
 	}
 	mustPanicWith(t, "n < 1 passed to Subpool.Resize: 0", func() { s.Resize(0) })
 	mustPanicWith(t, "larger than the parent's limit of 6: 7", func() { s.Resize(7) })
+}
+
+// TestSubpoolCloseFromInside: Close called from inside one of the
+// subpool's own tasks waits, as Pool.Close does from inside, for the
+// subpool's other runs only, never for itself; it stops intake at once,
+// the tasks still queued run after the calling task returns, and a Close
+// from outside then waits for everything and returns every error. So does
+// Shutdown from inside, with a context already ended: the queue is dropped.
+func TestSubpoolCloseFromInside(t *testing.T) {
+	for _, limit := range []int{1, 2} {
+		p := pool.New(3)
+		s := p.Subpool(limit, pool.WithQueue(8))
+		boom := errors.New("boom")
+		var ran atomic.Int32
+		otherStarted, releaseOther := make(chan struct{}), make(chan struct{})
+		if limit > 1 { // another run, still busy when Close is called
+			s.Submit(hangCtx(t), func(context.Context) error {
+				close(otherStarted)
+				<-releaseOther
+				ran.Add(1)
+				return boom
+			})
+			<-otherStarted
+		}
+		inside := make(chan error, 1)
+		queued := make(chan struct{})
+		s.Submit(hangCtx(t), func(context.Context) error {
+			<-queued
+			err := s.Close()
+			if e := s.Submit(context.Background(), func(context.Context) error { return nil }); !errors.Is(e, pool.ErrClosed) {
+				err = fmt.Errorf("Submit after Close from inside: %v", e)
+			}
+			inside <- err
+			ran.Add(1)
+			return nil
+		})
+		for range 3 {
+			s.Submit(hangCtx(t), func(context.Context) error { ran.Add(1); return nil })
+		}
+		close(queued)
+		if limit > 1 {
+			// The other run must end before the Close from inside returns.
+			select {
+			case err := <-inside:
+				t.Fatalf("limit %d: Close from inside returned %v while the other run was busy", limit, err)
+			default:
+			}
+			close(releaseOther)
+		}
+		select {
+		case err := <-inside:
+			if limit > 1 && !errors.Is(err, boom) || limit == 1 && err != nil {
+				t.Fatalf("limit %d: Close from inside = %v", limit, err)
+			}
+		case <-hangCtx(t).Done():
+			t.Fatalf("limit %d: Close from inside hangs", limit)
+		}
+		if err := s.Close(); limit > 1 && !errors.Is(err, boom) || limit == 1 && err != nil {
+			t.Fatalf("limit %d: Close from outside = %v", limit, err)
+		}
+		if want := int32(3 + limit); ran.Load() != want {
+			t.Fatalf("limit %d: %d tasks ran, want %d", limit, ran.Load(), want)
+		}
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	p := pool.New(1)
+	s := p.Subpool(1, pool.WithQueue(4))
+	inside := make(chan error, 1)
+	var ran atomic.Int32
+	queued := make(chan struct{})
+	s.Submit(hangCtx(t), func(ctx context.Context) error {
+		<-queued
+		ended, cancel := context.WithCancel(context.Background())
+		cancel()
+		inside <- s.Shutdown(ended)
+		if ctx.Err() == nil {
+			return errors.New("the task's context was not cancelled by Shutdown")
+		}
+		return nil
+	})
+	for range 2 {
+		if err := s.Submit(hangCtx(t), func(context.Context) error { ran.Add(1); return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(queued)
+	if err := <-inside; err != nil {
+		t.Fatalf("Shutdown from inside = %v", err)
+	}
+	if err := s.Close(); err == nil || !strings.Contains(err.Error(), "2 queued tasks never ran") || ran.Load() != 0 {
+		t.Fatalf("Close after Shutdown from inside = %v; %d queued tasks ran", err, ran.Load())
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
 }

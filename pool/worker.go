@@ -35,6 +35,11 @@ type worker[R any] struct {
 	obsSeq   uint64
 	obsStart int64
 
+	// Also its goroutine's own: what owned tasks (owned.go) need.
+	curOwned bool            // the task in hand is owned: its Goexit is its owner's business
+	on       onGoroutine     // the owners whose tasks the goroutine runs now
+	onCtx    context.Context // the pool's context, carrying on: what owned tasks run with
+
 	// Workers are allocated side by side in slabs; this keeps the fields
 	// one writes on every task off the cache line of its neighbour's.
 	_ [64]byte
@@ -121,7 +126,10 @@ func (c *core[R]) work(w *worker[R], goexited bool) {
 			var zero R
 			c.out.put(w.cur, zero, task.ErrGoexit)
 		}
-		c.failure(task.ErrGoexit, c.out == nil)
+		if !w.curOwned { // an owner keeps its tasks' errors, a Goexit too
+			c.failure(task.ErrGoexit, c.out == nil)
+		}
+		w.on.owners = w.on.owners[:0]
 		go c.work(w, true)
 	}()
 	for {
@@ -257,7 +265,7 @@ func (c *core[R]) gone() {
 
 // run runs one task, unless the pool was aborted.
 func (c *core[R]) run(w *worker[R], j job[R], ob *observer) outcome {
-	w.cur = j.seq
+	w.cur, w.curOwned = j.seq, j.dropped != nil
 	if c.ctx.Err() != nil {
 		// Aborted: queued tasks are dropped, never run. A Results still
 		// owes the reader a result for each.
@@ -275,7 +283,9 @@ func (c *core[R]) run(w *worker[R], j job[R], ob *observer) outcome {
 	}
 	var err error
 	var didPanic bool
-	if j.run != nil {
+	if j.dropped != nil {
+		err, didPanic = call(w.ownedCtx(c.ctx), j.run)
+	} else if j.run != nil {
 		err, didPanic = call(c.ctx, j.run)
 	} else {
 		var ran bool
