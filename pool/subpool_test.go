@@ -635,3 +635,63 @@ func TestSubpoolCloseFromInside(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestSubpoolFIFO: submitters waiting for room in a subpool are served in
+// the order they came, as the pool's are, whether the room is in the
+// subpool's queue or a run of their own on the parent.
+func TestSubpoolFIFO(t *testing.T) {
+	for _, queue := range []int{1, 0} {
+		p := pool.New(2)
+		s := p.Subpool(1, pool.WithQueue(queue))
+		fn, started, release := blockers()
+		if err := s.Submit(hangCtx(t), fn); err != nil {
+			t.Fatal(err)
+		}
+		<-started
+		var mu sync.Mutex
+		var order []int
+		record := func(i int) func(context.Context) error {
+			return func(context.Context) error {
+				mu.Lock()
+				order = append(order, i)
+				mu.Unlock()
+				return nil
+			}
+		}
+		next := 0
+		for range queue { // the queue's room, taken at once
+			if err := s.Submit(hangCtx(t), record(next)); err != nil {
+				t.Fatal(err)
+			}
+			next++
+		}
+		const waiters = 6
+		var wg sync.WaitGroup
+		for i := range waiters {
+			k := next + i
+			wg.Go(func() {
+				if err := s.Submit(hangCtx(t), record(k)); err != nil {
+					t.Error(err)
+				}
+			})
+			eventually(t, "submitter in line", func() bool { return s.Stats().Waiting == i+1 })
+		}
+		if err := s.TrySubmit(record(-1)); err != pool.ErrFull {
+			t.Fatalf("TrySubmit with submitters in line: %v, want ErrFull", err)
+		}
+		close(release)
+		wg.Wait()
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		p.Close()
+		for i, k := range order {
+			if i != k {
+				t.Fatalf("queue %d: ran in the order %v, want the order of submission", queue, order)
+			}
+		}
+		if len(order) != next+waiters {
+			t.Fatalf("queue %d: %d of %d tasks ran", queue, len(order), next+waiters)
+		}
+	}
+}
