@@ -39,6 +39,33 @@
 // than start more, so memory stays bounded. Breaking out of the range stops
 // the pool and waits for it.
 //
+// # Groups and subpools
+//
+// A Group is the tasks of one request or batch job on the process's shared
+// pool, waited for together: Pool.Group(ctx) returns one, its Submit puts a
+// task in the pool's queue, in the pool's first-come-first-served line, and
+// its Wait waits for the group's own tasks only, whatever other groups do,
+// and returns their errors, joined. With CancelOnError the first error
+// cancels the group's context, as errgroup.WithContext's does. When the
+// group's context ends, or Stop is called, its queued tasks are dropped
+// unrun (counted Cancelled) and other groups' are not touched. A group's
+// errors, panics and runtime.Goexit calls are its own: the pool counts
+// them in Stats but its Close does not return them, and they do not stop a
+// WithFailFast pool. NewResultGroup[T] is a group whose tasks return
+// values, handed back by Wait in the group's own submission order.
+//
+// A Subpool is a smaller limit inside a pool: Pool.Subpool(n) runs at most
+// n of its tasks at once, on the parent's workers, within the parent's
+// limit. It has the pool's methods: Submit waits for room in its own queue,
+// first come first served; Close waits for its own tasks only and returns
+// their errors; Stats counts its own tasks; Resize, Group and Subpool work
+// on it as on a pool.
+//
+// Called from inside one of its own tasks, a Subpool's Close waits for the
+// subpool's other tasks, not for itself, as Pool.Close does. A Group's Wait
+// called from inside one of the group's own tasks returns an error instead
+// of waiting for itself.
+//
 // # Observing
 //
 // Observe attaches a TaskObserver that gets every task's waiting and
