@@ -29,7 +29,9 @@ import (
 //
 // A group's errors are its own: Wait returns them (task.ErrGoexit for a
 // task that called runtime.Goexit), the pool's Close does not, and a
-// failing group does not stop a WithFailFast pool.
+// failing group does not stop a WithFailFast pool. The pool's Stats count
+// each of the group's tasks once its worker is done with it, which may be
+// a moment after Wait returned; after the pool's Close they are exact.
 //
 // All methods are safe for concurrent use, and Submit and TrySubmit may be
 // called from inside the group's own tasks, even while Wait waits. Wait

@@ -548,7 +548,9 @@ func TestGroupWaitFromInside(t *testing.T) {
 		for _, r := range []pool.Runner{p, s} {
 			g := pool.NewResultGroup[int](r, hangCtx(t))
 			inner := make(chan error, 1)
+			submitted := make(chan struct{})
 			g.Submit(func(context.Context) (int, error) {
+				<-submitted // both tasks accepted before the Wait from inside
 				other := p.Group(context.Background())
 				other.Submit(func(context.Context) error { return nil })
 				if workers > 1 {
@@ -565,7 +567,10 @@ func TestGroupWaitFromInside(t *testing.T) {
 				inner <- err
 				return 1, nil
 			})
-			g.Submit(func(context.Context) (int, error) { return 2, nil })
+			if err := g.Submit(func(context.Context) (int, error) { return 2, nil }); err != nil {
+				t.Fatal(err)
+			}
+			close(submitted)
 			select {
 			case err := <-inner:
 				if err == nil || !strings.Contains(err.Error(), "inside one of its own tasks") {
