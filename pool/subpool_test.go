@@ -406,9 +406,10 @@ func TestSubpoolBadInput(t *testing.T) {
 }
 
 // TestSubpoolRaces: Submit and Resize race the subpool's Close, or
-// Shutdown with an ended context, or the parent's Shutdown. A ledger proves every task is
-// refused, or run once, or dropped and counted Cancelled, and that the
-// subpool's counters add up to what its submitters saw.
+// Shutdown with an ended context, or the parent's Shutdown, or Close and
+// Shutdown called from inside one of the subpool's tasks. A ledger proves
+// every task is refused, or run once, or dropped and counted Cancelled,
+// and that the subpool's counters add up to what its submitters saw.
 func TestSubpoolRaces(t *testing.T) {
 	for round := range stressScale(60) {
 		p := pool.New(3, pool.WithQueue(round%2))
@@ -441,7 +442,7 @@ func TestSubpoolRaces(t *testing.T) {
 		})
 		ended, cancel := context.WithCancel(context.Background())
 		cancel()
-		switch round % 3 {
+		switch round % 5 {
 		case 0:
 			s.Close()
 		case 1:
@@ -449,6 +450,25 @@ func TestSubpoolRaces(t *testing.T) {
 		case 2:
 			p.Shutdown(ended)
 			s.Close()
+		case 3, 4:
+			inside := make(chan error, 1)
+			err := s.Submit(context.Background(), func(context.Context) error {
+				ran.Add(1)
+				if round%5 == 3 {
+					inside <- s.Close()
+				} else {
+					inside <- s.Shutdown(ended)
+				}
+				return nil
+			})
+			if err == nil {
+				accepted.Add(1)
+				if err := <-inside; err != nil {
+					t.Errorf("round %d: from inside: %v", round, err)
+				}
+			} else if !errors.Is(err, pool.ErrClosed) {
+				t.Errorf("submit: %v", err)
+			}
 		}
 		wg.Wait()
 		s.Close()
