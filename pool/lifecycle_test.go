@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -193,19 +194,44 @@ func TestDefaultQueue(t *testing.T) {
 
 // Workers start with the tasks: New starts no goroutine, and a pool of
 // many workers given few tasks starts no more than it needs.
+//
+// It counts the pools' worker goroutines by their stacks, not with
+// runtime.NumGoroutine: that count is read without a lock while an earlier
+// test's hundreds of workers are being freed, and was seen off by hundreds.
 func TestWorkersStartOnDemand(t *testing.T) {
-	before := runtime.NumGoroutine()
+	eventually(t, "an earlier test's workers gone", func() bool { return workerGoroutines() == 0 })
 	p := pool.New(64)
-	if n := runtime.NumGoroutine(); n != before {
-		t.Fatalf("New started %d goroutines", n-before)
+	if n := workerGoroutines(); n != 0 {
+		t.Fatalf("New started %d workers", n)
 	}
 	g := newGate()
 	fill(t, p, g, 3)
-	if n := runtime.NumGoroutine(); n > before+3 {
-		t.Fatalf("%d goroutines for 3 tasks", n-before)
+	if n := workerGoroutines(); n != 3 { // 3 blocked tasks: no fewer workers, and no more
+		t.Fatalf("%d workers for 3 tasks", n)
 	}
 	g.open()
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// workerGoroutines counts the goroutines running a pool's worker loop, of
+// any pool, from every goroutine's stack.
+func workerGoroutines() int {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	count := 0
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, "baton/pool.(*core[...]).work(") {
+			count++
+		}
+	}
+	return count
 }
