@@ -38,9 +38,8 @@ type Stall struct {
 	// StageError.Index numbers it (its position in Stage's input), and Age
 	// how long it has been there, to within the watch's period (d/4): the
 	// watch notes which item each goroutine is on at each look, so Age
-	// counts from the look before it first saw the item, and may be over
-	// by up to d/4. It is never below Idle. Item is -1 when no item is in a
-	// callback.
+	// counts from the look before it first saw the item: it may be over
+	// by up to d/4, never under. Item is -1 when no item is in a callback.
 	Item int64
 	Age  time.Duration
 	// Stacks holds the stack of each goroutine stuck in Stage's callback
