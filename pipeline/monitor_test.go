@@ -165,3 +165,28 @@ func TestMonitorBusyWhileWaiting(t *testing.T) {
 		}
 	})
 }
+
+// A loop body of All that panics ends the sink's life too: its Busy stops
+// growing, though the caller's goroutine goes on.
+func TestMonitorAllBodyPanics(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := pipeline.NewMonitor()
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Error("the loop body's panic did not come through")
+				}
+			}()
+			for range pipeline.All(bg, pipeline.From(slices.Values(seq(3)), pipeline.Name("src")), pipeline.WithMonitor(m)) {
+				time.Sleep(10 * time.Millisecond)
+				panic("body")
+			}
+		}()
+		time.Sleep(time.Second)
+		for _, s := range m.Stages() {
+			if s.Name != "src" && s.Busy != 10*time.Millisecond {
+				t.Errorf("%s: busy %v a second after the loop ended, want the body's 10ms", s.Name, s.Busy)
+			}
+		}
+	})
+}

@@ -171,6 +171,9 @@ func iterate[T any](ctx context.Context, s *Stream[T], c config, kind string, yi
 	var held *ack // the item in the loop body
 	defer func() {
 		if !finished { // the loop body panicked or called Goexit
+			if st != nil {
+				st.exit()
+			}
 			held.fail(errSinkStopped)
 			r.cancel(errSinkStopped)
 			_ = r.finish()
