@@ -23,8 +23,8 @@ import (
 // It costs what WithMonitor costs (uncontended atomic counters per
 // goroutine; the clock only around real waits), plus two atomic stores per
 // item (which item a goroutine is calling its callback on) and one
-// goroutine per run; without it nothing is watched. Options: a sink option, like WithMonitor. d <= 0 or
-// a nil fn panics.
+// goroutine per run; without it nothing is watched. Options: a sink
+// option, like WithMonitor. d <= 0 or a nil fn panics.
 func WithStallReport(d time.Duration, fn func(Stall)) Option {
 	if d <= 0 {
 		panic(fmt.Sprintf("pipeline: WithStallReport(d, fn) needs d > 0, got %v", d))
