@@ -59,7 +59,8 @@
 // in and out, its errors, and the time its goroutines waited for input and
 // for room in their output, readable while the run goes on: the stage
 // before a long BlockedIn and after a long BlockedOut is the bottleneck.
-// It also counts the time spent in each stage's callback (Busy), the fill
+// It also counts the time each stage's goroutines spent working rather
+// than waiting (Busy: the callback plus the stage's own bookkeeping), the fill
 // of each stage's input (Queued of Buffer) and the stages feeding it
 // (Inputs), enough to draw the graph. Every stage goroutine carries the
 // pprof label "pipeline.stage" with the stage's name, so CPU profiles split

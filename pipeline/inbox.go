@@ -88,11 +88,10 @@ func (c *counter[T]) recv(ctx context.Context, pr *probe, sel **channel.Selector
 	if err := ctx.Err(); err != nil {
 		return zero, 0, err
 	}
-	var t int64
 	waited := false
 	defer func() {
 		if waited {
-			pr.doneIn(t)
+			pr.doneIn()
 		}
 	}()
 	for {
@@ -105,7 +104,7 @@ func (c *counter[T]) recv(ctx context.Context, pr *probe, sel **channel.Selector
 		c.mu.Unlock()
 		if err == nil {
 			if pr != nil {
-				pr.st.in.Add(1)
+				pr.received()
 			}
 			return it, seq, nil
 		}
@@ -116,7 +115,8 @@ func (c *counter[T]) recv(ctx context.Context, pr *probe, sel **channel.Selector
 			*sel = channel.NewSelect(channel.OnRecv(c.rx, nil))
 		}
 		if pr != nil && !waited {
-			t, waited = pr.waitIn(), true
+			pr.waitIn()
+			waited = true
 		}
 		if _, err := (*sel).ReadyContext(ctx); err != nil {
 			return zero, 0, err

@@ -26,10 +26,12 @@ func sleeper(d time.Duration) func(context.Context, int) (int, error) {
 	}
 }
 
-// Busy is the time spent in callbacks, summed over workers; Inputs draw
-// the graph; Buffer is each stage's input capacity. Inside a synctest
-// bubble the clock moves only while the callbacks sleep, so every Busy is
-// exact.
+// Busy is the time a stage's goroutines did not wait for input or for
+// room in their output, summed over workers; Inputs draw the graph; Buffer
+// is each stage's input capacity. Inside a synctest bubble the clock moves
+// only while goroutines sleep (in the callbacks here) or wait, so every
+// Busy is exactly the callbacks' sleeps: the stage's own work around them
+// takes no time in the bubble.
 func TestMonitorBusyInputsBuffer(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := pipeline.NewMonitor()
@@ -113,6 +115,77 @@ func TestMonitorQueued(t *testing.T) {
 		for _, s := range m.Stages() {
 			if s.Queued != 0 {
 				t.Errorf("%s: %d queued after the run", s.Name, s.Queued)
+			}
+		}
+	})
+}
+
+// Busy is readable while the run goes on: it grows while a goroutine is
+// in its callback and stands still while the goroutine waits, though the
+// wait itself is added to BlockedIn only when it ends.
+func TestMonitorBusyWhileWaiting(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := pipeline.NewMonitor()
+		gate := make(chan struct{})
+		src := pipeline.From(slices.Values(seq(2)), pipeline.Name("src"))
+		slow := pipeline.Map(src, func(_ context.Context, v int) (int, error) {
+			if v == 1 {
+				<-gate
+			}
+			return v, nil
+		}, pipeline.Name("slow"))
+		done := make(chan error)
+		go func() {
+			done <- pipeline.ForEach(bg, slow, func(context.Context, int) error {
+				time.Sleep(10 * time.Millisecond)
+				return nil
+			}, pipeline.Name("sink"), pipeline.WithMonitor(m))
+		}()
+		// At 10ms the sink is done with item 0 and waits; slow is in its
+		// callback on item 1 from 0 on.
+		time.Sleep(time.Second)
+		synctest.Wait()
+		st := byName(m.Stages())
+		if s := st["slow"]; s.Busy != time.Second || s.In != 2 || s.Out != 1 {
+			t.Errorf("slow while stuck: %+v, want busy 1s, 2 in, 1 out", s)
+		}
+		if s := st["sink"]; s.Busy != 10*time.Millisecond || s.BlockedIn != 0 || s.In != 1 {
+			t.Errorf("sink while waiting: %+v, want busy 10ms, blocked 0 (the wait goes on), 1 in", s)
+		}
+		close(gate)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		st = byName(m.Stages())
+		if s := st["slow"]; s.Busy != time.Second {
+			t.Errorf("slow after the run: busy %v, want 1s", s.Busy)
+		}
+		if s := st["sink"]; s.Busy != 20*time.Millisecond || s.BlockedIn != 990*time.Millisecond {
+			t.Errorf("sink after the run: busy %v, blocked in %v; want 20ms, 990ms", s.Busy, s.BlockedIn)
+		}
+	})
+}
+
+// A loop body of All that panics ends the sink's life too: its Busy stops
+// growing, though the caller's goroutine goes on.
+func TestMonitorAllBodyPanics(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := pipeline.NewMonitor()
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Error("the loop body's panic did not come through")
+				}
+			}()
+			for range pipeline.All(bg, pipeline.From(slices.Values(seq(3)), pipeline.Name("src")), pipeline.WithMonitor(m)) {
+				time.Sleep(10 * time.Millisecond)
+				panic("body")
+			}
+		}()
+		time.Sleep(time.Second)
+		for _, s := range m.Stages() {
+			if s.Name != "src" && s.Busy != 10*time.Millisecond {
+				t.Errorf("%s: busy %v a second after the loop ended, want the body's 10ms", s.Name, s.Busy)
 			}
 		}
 	})

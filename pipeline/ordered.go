@@ -96,9 +96,9 @@ func orderedWorker[T, R any](ctx context.Context, r *run, name string, pr *probe
 			return
 		}
 		cur.enter(it.ack, seq)
-		t := pr.enter(seq)
+		pr.enter(seq)
 		res, err := call(ctx, p, it.v)
-		pr.leave(t)
+		pr.leave()
 		cur.leave()
 		a := it.ack
 		if err != nil {
@@ -119,7 +119,8 @@ func (o *reorder[R]) reserve(ctx context.Context, pr *probe) bool {
 		return true
 	}
 	if pr != nil {
-		defer pr.doneIn(pr.waitIn())
+		pr.waitIn()
+		defer pr.doneIn()
 	}
 	for {
 		o.waiters.Add(1)

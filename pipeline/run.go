@@ -130,7 +130,7 @@ func (r *run) start() {
 			}()
 			p := sf.st.probe()
 			if p != nil {
-				defer p.slot.set(stateDone, 0, 0)
+				defer p.exit()
 			}
 			pprof.Do(r.ctx, r.labels(sf.name), func(ctx context.Context) { sf.fn(ctx, p) })
 			clean = true

@@ -113,9 +113,9 @@ func Reduce[T, A any](ctx context.Context, s *Stream[T], init A, fn func(ctx con
 					return
 				}
 				cur.enter(it.ack, idx)
-				t := st.enter(idx)
+				st.enter(idx)
 				next, err := call(ctx, fold, it.v)
-				st.leave(t)
+				st.leave()
 				cur.leave()
 				if err != nil {
 					if !r.failed(name, st, idx, it.ack, err) {
@@ -171,6 +171,9 @@ func iterate[T any](ctx context.Context, s *Stream[T], c config, kind string, yi
 	var held *ack // the item in the loop body
 	defer func() {
 		if !finished { // the loop body panicked or called Goexit
+			if st != nil {
+				st.exit()
+			}
 			held.fail(errSinkStopped)
 			r.cancel(errSinkStopped)
 			_ = r.finish()
@@ -184,9 +187,9 @@ func iterate[T any](ctx context.Context, s *Stream[T], c config, kind string, yi
 			break
 		}
 		held = it.ack
-		t := st.enter(idx)
+		st.enter(idx)
 		more := yield(it.v, nil)
-		st.leave(t)
+		st.leave()
 		held = nil
 		it.ack.taken()
 		if !more {
@@ -197,7 +200,7 @@ func iterate[T any](ctx context.Context, s *Stream[T], c config, kind string, yi
 	}
 	finished = true
 	if st != nil {
-		st.slot.set(stateDone, 0, 0)
+		st.exit()
 	}
 	err := r.finish()
 	if !broke && err != nil {
@@ -293,9 +296,9 @@ func sinkWorker[T any](ctx context.Context, r *run, name string, pr *probe,
 			return
 		}
 		cur.enter(it.ack, idx)
-		t := pr.enter(idx)
+		pr.enter(idx)
 		_, err = call(ctx, p, it.v)
-		pr.leave(t)
+		pr.leave()
 		cur.leave()
 		if err != nil {
 			if !r.failed(name, pr, idx, it.ack, err) {

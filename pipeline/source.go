@@ -144,7 +144,7 @@ func FromReceiver[T any](rx Receiver[T], opts ...Option) *Stream[T] {
 					return
 				}
 				if st != nil {
-					st.st.in.Add(1)
+					st.received()
 				}
 				if !sendItem(ctx, r, o, st, it) {
 					return

@@ -121,9 +121,9 @@ func worker[T, R any](ctx context.Context, r *run, name string, pr *probe,
 			return
 		}
 		cur.enter(it.ack, idx)
-		t := pr.enter(idx)
+		pr.enter(idx)
 		res, err := call(ctx, p, it.v)
-		pr.leave(t)
+		pr.leave()
 		cur.leave()
 		if err != nil {
 			if !r.failed(name, pr, idx, it.ack, err) {

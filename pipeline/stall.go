@@ -20,10 +20,11 @@ import (
 // the last item moved. A pipeline that is merely slow, with some item
 // moving within every d, is never reported.
 //
-// It costs what WithMonitor costs (a few atomic operations per item and
-// two clock reads per callback), plus one goroutine per run; without it
-// nothing is watched. Options: a sink option, like WithMonitor. d <= 0 or
-// a nil fn panics.
+// It costs what WithMonitor costs (uncontended atomic counters per
+// goroutine; the clock only around real waits), plus two atomic stores per
+// item (which item a goroutine is calling its callback on) and one
+// goroutine per run; without it nothing is watched. Options: a sink
+// option, like WithMonitor. d <= 0 or a nil fn panics.
 func WithStallReport(d time.Duration, fn func(Stall)) Option {
 	if d <= 0 {
 		panic(fmt.Sprintf("pipeline: WithStallReport(d, fn) needs d > 0, got %v", d))
@@ -65,7 +66,11 @@ func (w *watcher) loop(r *run) {
 	d := r.stall.d
 	tick := time.NewTicker(max(d/4, time.Millisecond))
 	defer tick.Stop()
-	last, lastAt := r.moved(), time.Now()
+	// The first look's bound is the epoch: no call began before it.
+	var prev int64
+	last, lastAt := r.moved(), r.clock()
+	r.look(prev)
+	prev = lastAt
 	reported := false
 	for {
 		select {
@@ -73,24 +78,47 @@ func (w *watcher) loop(r *run) {
 			return
 		case <-tick.C:
 		}
-		n, now := r.moved(), time.Now()
+		n, now := r.moved(), r.clock()
+		r.look(prev)
+		prev = now
 		if n != last {
 			last, lastAt, reported = n, now, false
 			continue
 		}
-		if idle := now.Sub(lastAt); !reported && idle >= d {
+		if idle := time.Duration(now - lastAt); !reported && idle >= d {
 			reported = true
-			r.stall.fn(r.diagnose(idle))
+			r.stall.fn(r.diagnose(idle, now))
 		}
 	}
 }
 
+// clock reads the run's clock (see probe.clock).
+func (r *run) clock() int64 { return int64(time.Since(r.epoch)) }
+
 // moved is the count of every item received or sent by every stage: while
-// it does not change, nothing moves.
+// it does not change, nothing moves. The workers count without any clock;
+// the watch compares the sums from one look to the next.
 func (r *run) moved() int64 {
 	var n int64
 	for _, s := range r.all {
-		n += s.in.Load() + s.out.Load()
+		for i := range s.ws {
+			n += s.ws[i].in.Load() + s.ws[i].out.Load()
+		}
 	}
 	return n
+}
+
+// look notes, for each goroutine, the item it is calling its callback on;
+// for an item not there at the previous look, whose time was prev, the
+// call began after prev. So the age of a call is known to within the
+// watch's period, without the workers reading the clock per item.
+func (r *run) look(prev int64) {
+	for _, s := range r.all {
+		for i := range s.ws {
+			w := &s.ws[i]
+			if v := w.item.Load(); v != w.seenItem {
+				w.seenItem, w.seenSince = v, prev
+			}
+		}
+	}
 }

@@ -36,7 +36,10 @@ type Stall struct {
 	Source bool
 	// Item is the oldest item in Stage's callback, numbered as
 	// StageError.Index numbers it (its position in Stage's input), and Age
-	// how long it has been there. Item is -1 when no item is in a callback.
+	// how long it has been there, to within the watch's period (d/4): the
+	// watch notes which item each goroutine is on at each look, so Age
+	// counts from the look before it first saw the item: it may be over
+	// by up to d/4, never under. Item is -1 when no item is in a callback.
 	Item int64
 	Age  time.Duration
 	// Stacks holds the stack of each goroutine stuck in Stage's callback
@@ -93,9 +96,9 @@ func round(d time.Duration) time.Duration {
 	return d
 }
 
-// diagnose builds the Stall of a run in which nothing moved for idle.
-func (r *run) diagnose(idle time.Duration) Stall {
-	now := int64(time.Since(r.epoch))
+// diagnose builds the Stall of a run in which nothing moved for idle, as
+// of now (run clock), from the watch's last look.
+func (r *run) diagnose(idle time.Duration, now int64) Stall {
 	byName := map[string]*stageStats{}
 	for _, s := range r.all {
 		if _, dup := byName[s.name]; !dup {
@@ -109,19 +112,17 @@ func (r *run) diagnose(idle time.Duration) Stall {
 	var culprit *stageStats
 	oldest := int64(-1)
 	for _, s := range r.all {
-		for i := range s.slots {
-			sl := &s.slots[i]
-			if sl.state.Load() == stateCalling {
-				if since := sl.since.Load(); culprit == nil || since < oldest {
-					culprit, oldest = s, since
-				}
+		for i := range s.ws {
+			w := &s.ws[i]
+			if w.seenItem != 0 && (culprit == nil || w.seenSince < oldest) {
+				culprit, oldest = s, w.seenSince
 			}
 		}
 	}
 	if culprit == nil {
 		for _, s := range r.all {
-			for i := range s.slots {
-				if s.slots[i].state.Load() == stateReading && culprit == nil {
+			for i := range s.ws {
+				if s.ws[i].state.Load() == stateReading && culprit == nil {
 					culprit = s
 					rep.Source = true
 				}
@@ -133,16 +134,23 @@ func (r *run) diagnose(idle time.Duration) Stall {
 	}
 	rep.Stage, rep.Workers = culprit.name, culprit.workers
 	if rep.Source {
-		rep.InCallback, rep.Item, rep.Age = 1, culprit.out.Load(), idle
+		rep.InCallback, rep.Age = 1, idle
+		rep.Item = 0
+		for i := range culprit.ws {
+			rep.Item += culprit.ws[i].out.Load()
+		}
 	} else {
-		for i := range culprit.slots {
-			sl := &culprit.slots[i]
-			if sl.state.Load() != stateCalling {
+		for i := range culprit.ws {
+			w := &culprit.ws[i]
+			if w.seenItem == 0 {
 				continue
 			}
 			rep.InCallback++
-			if since := sl.since.Load(); rep.Item < 0 || now-since > int64(rep.Age) {
-				rep.Item, rep.Age = sl.item.Load(), time.Duration(now-since)
+			// Calls first seen at the same look are told apart by their
+			// items' positions: the stage received the lower one first.
+			age, item := time.Duration(now-w.seenSince), w.seenItem-1
+			if rep.Item < 0 || age > rep.Age || age == rep.Age && item < rep.Item {
+				rep.Item, rep.Age = item, age
 			}
 		}
 	}
@@ -158,10 +166,10 @@ func (r *run) diagnose(idle time.Duration) Stall {
 				continue
 			}
 			since := int64(-1)
-			for i := range up.slots {
-				sl := &up.slots[i]
-				if sl.state.Load() == stateSending {
-					if t := sl.since.Load(); since < 0 || t < since {
+			for i := range up.ws {
+				w := &up.ws[i]
+				if w.state.Load() == stateSending {
+					if t := w.since.Load(); since < 0 || t < since {
 						since = t
 					}
 				}

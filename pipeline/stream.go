@@ -109,12 +109,12 @@ func recvItem[T any](ctx context.Context, rx *channel.Receiver[item[T]], p *prob
 	}
 	it, err := rx.TryRecv()
 	if err == channel.ErrEmpty {
-		t := p.waitIn()
+		p.waitIn()
 		it, err = rx.RecvContext(ctx)
-		p.doneIn(t)
+		p.doneIn()
 	}
 	if err == nil {
-		p.st.in.Add(1)
+		p.received()
 	}
 	return it, err
 }
@@ -125,12 +125,16 @@ func recvItem[T any](ctx context.Context, rx *channel.Receiver[item[T]], p *prob
 func sendItem[T any](ctx context.Context, r *run, o *out[T], p *probe, it item[T]) bool {
 	var err error
 	it.idx = o.n
-	if p != nil && o.tx.IsFull() {
-		t := p.waitOut()
+	if p == nil {
 		err = o.tx.SendContext(ctx, it)
-		p.doneOut(t)
-	} else {
+	} else if err = ctx.Err(); err == nil && (o.tx.IsFull() || o.tx.TrySend(it) != nil) {
+		// TrySend after IsFull: when another sender fills the last slot
+		// between the two, the wait is still timed, not counted as busy
+		// time. A TrySend that fails for another reason (closed) fails the
+		// same way in SendContext, at once.
+		p.waitOut()
 		err = o.tx.SendContext(ctx, it)
+		p.doneOut()
 	}
 	if err != nil {
 		it.ack.fail(r.cause())
@@ -139,7 +143,7 @@ func sendItem[T any](ctx context.Context, r *run, o *out[T], p *probe, it item[T
 	}
 	o.n++
 	if p != nil {
-		p.st.out.Add(1)
+		p.sent()
 	}
 	return true
 }
