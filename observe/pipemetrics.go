@@ -38,7 +38,7 @@ func newPipelineCollector(name string, m *pipeline.Monitor) *pipelineCollector {
 	descs[dIn] = d("items_in_total", "Items the stage received.")
 	descs[dOut] = d("items_out_total", "Items the stage sent on.")
 	descs[dErrors] = d("errors_total", "Items whose callback failed or panicked.")
-	descs[dBusy] = d("busy_seconds_total", "Time the stage's goroutines spent in its callback, summed over them.")
+	descs[dBusy] = d("busy_seconds_total", "Time the stage's goroutines spent working (in the callback and the stage's own per-item work), not waiting, summed over them.")
 	descs[dBlockedIn] = d("blocked_input_seconds_total", "Time the stage's goroutines waited for input, summed over them.")
 	descs[dBlockedOut] = d("blocked_output_seconds_total", "Time the stage's goroutines waited for room in their output, summed over them.")
 	descs[dQueued] = d("queued_items", "Items waiting in the stage's input buffer.")
