@@ -147,7 +147,9 @@ func TestConnectUnreachable(t *testing.T) {
 	}
 	// A list of URLs, none reachable, fails the same way.
 	list := url + ",nats://127.0.0.1:" + itoa(port)
-	if _, err := jetstream.Connect(ctx, list); err == nil || !strings.Contains(err.Error(), url) {
+	lctx, lcancel := context.WithTimeout(context.Background(), time.Second)
+	defer lcancel()
+	if _, err := jetstream.Connect(lctx, list); err == nil || !strings.Contains(err.Error(), url) {
 		t.Fatalf("Connect to a list: %v", err)
 	}
 }

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -81,9 +84,13 @@ func WithNATSOptions(opts ...nats.Option) ConnectOption {
 // so a send or receive that is waiting resumes when the server is back;
 // pass nats.MaxReconnects through WithNATSOptions to change that.
 //
-// A server that cannot be reached fails Connect within ctx's deadline (or
-// 5s without one) with an error naming the URL; refused credentials fail
-// with an error saying so that wraps nats.ErrAuthorization. A nil ctx
+// A server that cannot be reached yet is tried again, with back-off up to
+// a second, until it answers or ctx ends: a worker started while its
+// broker is still starting, or restarting, waits for it rather than
+// failing. Give ctx a deadline to bound the wait; once ctx ends, Connect
+// fails with an error naming the URL and wrapping ctx's error. Refused
+// credentials fail at once, with an error saying so that wraps
+// nats.ErrAuthorization, and so does a URL nats.go cannot parse. A nil ctx
 // panics.
 func Connect(ctx context.Context, url string, opts ...ConnectOption) (*Conn, error) {
 	if ctx == nil {
@@ -106,38 +113,10 @@ func Connect(ctx context.Context, url string, opts ...ConnectOption) (*Conn, err
 		url = srv.URL()
 	}
 	c.url = url
-	timeout := 5 * time.Second
-	if d, ok := ctx.Deadline(); ok {
-		timeout = time.Until(d)
-		if timeout <= 0 {
-			c.stopServer()
-			return nil, fmt.Errorf("jetstream: connect %s: %w", url, context.DeadlineExceeded)
-		}
-	}
-	nopts := []nats.Option{
-		nats.Name("baton"),
-		nats.Timeout(timeout),
-		nats.MaxReconnects(-1),
-		nats.ReconnectWait(100 * time.Millisecond),
-		nats.ReconnectJitter(50*time.Millisecond, 50*time.Millisecond),
-		// Publishes made while reconnecting wait in this buffer and go out
-		// after the reconnect; a send that times out meanwhile is retried
-		// with the same message ID, so the server keeps one copy.
-		nats.ReconnectBufSize(8 << 20),
-		nats.NoCallbacksAfterClientClose(),
-	}
-	nopts = append(nopts, cfg.nats...)
-	nc, err := nats.Connect(url, nopts...)
+	nc, err := dial(ctx, url, cfg.nats)
 	if err != nil {
 		c.stopServer()
-		if errors.Is(err, nats.ErrAuthorization) || strings.Contains(strings.ToLower(err.Error()), "authorization") ||
-			strings.Contains(strings.ToLower(err.Error()), "authentication") {
-			return nil, fmt.Errorf("jetstream: connect %s: the server refused the credentials: %w", url, err)
-		}
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("jetstream: connect %s: %w (%w)", url, ctx.Err(), err)
-		}
-		return nil, fmt.Errorf("jetstream: connect %s: %w", url, err)
+		return nil, err
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {
@@ -216,4 +195,66 @@ func displayURL(url string) string {
 		return "(embedded server)"
 	}
 	return url
+}
+
+// dial connects to url, trying again while no server answers, until ctx
+// ends. nats.go's RetryOnFailedConnect would return a connection that is
+// not connected yet, so a wrong URL would surface only later, as a hang
+// in the first Bounded; trying here keeps the failure in Connect, where it
+// names the URL.
+func dial(ctx context.Context, url string, user []nats.Option) (*nats.Conn, error) {
+	delay := 50 * time.Millisecond
+	for {
+		// One attempt is bounded by what is left of ctx, and by 2s so that
+		// a dial lost in the network does not eat the whole deadline.
+		timeout := 2 * time.Second
+		if d, ok := ctx.Deadline(); ok {
+			timeout = min(timeout, time.Until(d))
+		}
+		if timeout <= 0 || ctx.Err() != nil {
+			return nil, fmt.Errorf("jetstream: connect %s: %w", url, context.Cause(ctx))
+		}
+		nopts := []nats.Option{
+			nats.Name("baton"),
+			nats.Timeout(timeout),
+			nats.MaxReconnects(-1),
+			nats.ReconnectWait(100 * time.Millisecond),
+			nats.ReconnectJitter(50*time.Millisecond, 50*time.Millisecond),
+			// Publishes made while reconnecting wait in this buffer and go
+			// out after the reconnect; a send that times out meanwhile is
+			// retried with the same message ID, so the server keeps one
+			// copy.
+			nats.ReconnectBufSize(8 << 20),
+			nats.NoCallbacksAfterClientClose(),
+		}
+		nc, err := nats.Connect(url, append(nopts, user...)...)
+		if err == nil {
+			return nc, nil
+		}
+		lower := strings.ToLower(err.Error())
+		switch {
+		case errors.Is(err, nats.ErrAuthorization) || strings.Contains(lower, "authorization") ||
+			strings.Contains(lower, "authentication"):
+			return nil, fmt.Errorf("jetstream: connect %s: the server refused the credentials: %w", url, err)
+		case !unreachable(err):
+			return nil, fmt.Errorf("jetstream: connect %s: %w", url, err)
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("jetstream: connect %s: %w (last error: %w)", url, context.Cause(ctx), err)
+		case <-t.C:
+		}
+		delay = min(2*delay, time.Second)
+	}
+}
+
+// unreachable reports a dial error that a later try may not meet: no
+// server listening yet, a timeout, a connection cut during the handshake.
+func unreachable(err error) bool {
+	var netErr net.Error
+	return errors.Is(err, nats.ErrNoServers) || errors.Is(err, nats.ErrTimeout) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &netErr) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET)
 }
