@@ -46,6 +46,8 @@ func TestBadInput(t *testing.T) {
 		mustPanic(t, "capacity -1", "capacity", func() { jetstream.Bounded[int](ctx, conn, "x", -1) })
 		mustPanic(t, "nil ctx", "ctx", func() { jetstream.Bounded[int](nilCtx, conn, "x", 1) })
 		mustPanic(t, "nil conn", "conn", func() { jetstream.Bounded[int](ctx, nil, "x", 1) })
+		mustPanic(t, "Open nil ctx", "ctx", func() { jetstream.Open[int](nilCtx, conn, "x") })
+		mustPanic(t, "Open nil conn", "conn", func() { jetstream.Open[int](ctx, nil, "x") })
 		mustPanic(t, "Connect nil ctx", "ctx", func() { jetstream.Connect(nilCtx, "") })
 		mustPanic(t, "WithWindow(0)", "n", func() { jetstream.WithWindow(0) })
 		mustPanic(t, "WithCodec(nil)", "codec", func() { jetstream.WithCodec(nil) })

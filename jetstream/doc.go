@@ -14,6 +14,9 @@
 //	err = tx.SendContext(ctx, job)                                  // waits while the stream is full
 //	err = pool.Serve(ctx, rx, 8, handle)                            // the local pool's code, unchanged
 //
+// A process that only consumes a channel another made opens it as it is
+// with Open, which never changes its capacity or settings.
+//
 // Delivery is at-least-once, end to end: a message is acknowledged only
 // when the work it feeds is done. pool.Serve and pipeline.FromReceiver
 // detect Receiver.RecvAck and settle each message when its handler
