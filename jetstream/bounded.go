@@ -47,6 +47,9 @@ func deadSubjectOf(name string) string { return "baton." + name + ".dead" }
 // **handlers must be idempotent**, because a message whose acknowledgement
 // was lost in a crash is delivered again.
 //
+// Opening a channel removes the messages a crashed server may have left in
+// its stream after they were acknowledged (see ReceiverStats.Leftovers).
+//
 // Opening a channel that exists updates its capacity and the options that
 // can change; a change the server refuses (memory to file storage, say)
 // fails with the server's error. A process that only consumes, and must
@@ -87,10 +90,13 @@ func Bounded[T any](ctx context.Context, conn *Conn, name string, capacity int, 
 	dead := deadConfig(name, &cf)
 	consumer := consumerConfig(&cf)
 	var cons jetstream.Consumer
+	var st jetstream.StreamState
 	err := retryTransient(ctx, func(ctx context.Context) error {
-		if _, err := conn.js.CreateOrUpdateStream(ctx, stream); err != nil {
+		s, err := conn.js.CreateOrUpdateStream(ctx, stream)
+		if err != nil {
 			return err
 		}
+		st = s.CachedInfo().State
 		if _, err := conn.js.CreateOrUpdateStream(ctx, dead); err != nil {
 			return err
 		}
@@ -101,8 +107,11 @@ func Bounded[T any](ctx context.Context, conn *Conn, name string, capacity int, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("jetstream: open channel %q on %s: %w", name, conn.url, err)
 	}
+	swept := sweepOnOpen(ctx, conn.js, name, st, cons.CachedInfo().AckFloor.Stream)
 	ch := &chanInfo{conn: conn, name: name, subject: subjectOf(name), capacity: capacity, cf: cf}
-	return newSender[T](ch), newReceiver[T](ch, cons), nil
+	rx := newReceiver[T](ch, cons)
+	rx.rs.swept.Add(int64(swept))
+	return newSender[T](ch), rx, nil
 }
 
 func checkName(name string) error {

@@ -8,6 +8,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -33,6 +34,10 @@ type Conn struct {
 	lostMu     sync.Mutex
 	lost       context.Context
 	cancelLost context.CancelFunc
+
+	// reconnects counts reconnects: a Receiver then checks the stream for
+	// leftovers of a server crash (see sweepAcked).
+	reconnects atomic.Uint64
 }
 
 // ConnectOption configures Connect.
@@ -140,6 +145,13 @@ func Connect(ctx context.Context, url string, opts ...ConnectOption) (*Conn, err
 		c.lostMu.Unlock()
 		if userCB != nil {
 			userCB(nc, err)
+		}
+	})
+	userRecCB := nc.Opts.ReconnectedCB
+	nc.SetReconnectHandler(func(nc *nats.Conn) {
+		c.reconnects.Add(1)
+		if userRecCB != nil {
+			userRecCB(nc)
 		}
 	})
 	return c, nil

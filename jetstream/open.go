@@ -30,6 +30,9 @@ var ErrNoChannel = errors.New("jetstream: no such channel")
 // wrapping ErrNoChannel and ctx's error, so a worker may start before its
 // producer. A stream of that name that is not a baton channel fails at
 // once with ErrNoChannel. Names, nil ctx and nil conn are as for Bounded.
+// Like Bounded, Open removes the acknowledged messages a crashed server
+// may have left in the stream; that is the only change it makes, and it
+// changes no setting.
 func Open[T any](ctx context.Context, conn *Conn, name string, opts ...Option) (*Sender[T], *Receiver[T], error) {
 	if ctx == nil {
 		panic("jetstream: Open: nil ctx")
@@ -108,6 +111,9 @@ func Open[T any](ctx context.Context, conn *Conn, name string, opts ...Option) (
 	ci := cons.CachedInfo().Config
 	cf.ackWait = ci.AckWait
 	cf.maxAckPend = ci.MaxAckPending
+	swept := sweepOnOpen(ctx, conn.js, name, info.State, cons.CachedInfo().AckFloor.Stream)
 	ch := &chanInfo{conn: conn, name: name, subject: subjectOf(name), capacity: capacity, cf: cf}
-	return newSender[T](ch), newReceiver[T](ch, cons), nil
+	rx := newReceiver[T](ch, cons)
+	rx.rs.swept.Add(int64(swept))
+	return newSender[T](ch), rx, nil
 }
