@@ -121,6 +121,9 @@ func runWorkerRole() error {
 		_, err := log.WriteString(strconv.Itoa(j.ID) + "\n")
 		return err
 	})
+	st := rx.Stats()
+	fmt.Fprintf(os.Stderr, "worker: received %d (%d redelivered), %d acked, %d leftovers of a broker crash removed\n",
+		st.Received, st.Redelivered, st.Acked, st.Leftovers)
 	if ctx.Err() != nil {
 		return nil
 	}
