@@ -69,8 +69,16 @@ func WithCodec(c Codec) Option {
 	return func(cf *config) { cf.codec = c }
 }
 
-// WithReplicas stores the stream on n servers of a cluster (1, 3 or 5):
-// with 3, the loss of any one server loses nothing and stops nothing.
+// WithReplicas stores the stream on n servers of a cluster (1, 3 or 5).
+// With 3, the loss of any one server loses nothing, and the two others
+// carry on. It is not free of pauses: when the lost server led the stream
+// (or its consumer), sends and deliveries stop until the others elect a
+// new leader, and nats-server calls that election only after 4 to 9
+// seconds without the leader's heartbeat. TestFaultClusterLeaderKill,
+// which SIGKILLs the stream leader of a three-server cluster under load,
+// measured pauses of 2 to 7 s for deliveries and 4 to 7 s for sends, with
+// nothing lost and nothing stored twice. Losing a server that leads
+// neither pauses nothing.
 func WithReplicas(n int) Option {
 	if n < 1 {
 		panic(fmt.Sprintf("jetstream: WithReplicas: n must be at least 1, not %d", n))
