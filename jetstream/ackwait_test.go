@@ -27,7 +27,7 @@ func TestSlowWorkersGetNoRedeliveries(t *testing.T) {
 		ackWait = 2 * time.Second
 	)
 	opts := []jetstream.Option{jetstream.WithAckWait(ackWait), jetstream.WithPrefetch(64)}
-	conn := embedded(t)
+	conn := embeddedConn(t)
 	tx, prx, err := jetstream.Bounded[int](ctx, conn, "slow", n, opts...)
 	if err != nil {
 		t.Fatal(err)

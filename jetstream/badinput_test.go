@@ -10,6 +10,7 @@ import (
 
 	"github.com/baton-go/baton/channel"
 	"github.com/baton-go/baton/jetstream"
+	"github.com/baton-go/baton/jetstream/embedded"
 	"github.com/nats-io/nats.go"
 )
 
@@ -29,7 +30,7 @@ func mustPanic(t *testing.T, what, want string, f func()) {
 }
 
 func TestBadInput(t *testing.T) {
-	conn := embedded(t, jetstream.WithServer(jetstream.ServerConfig{MaxPayload: 4096}))
+	conn := embeddedConn(t, embedded.WithServer(embedded.Config{MaxPayload: 4096}))
 	ctx := testCtx(t)
 
 	t.Run("invalid names", func(t *testing.T) {
@@ -136,7 +137,7 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestConnectUnreachable(t *testing.T) {
-	port, err := jetstream.FreePort()
+	port, err := embedded.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +159,7 @@ func TestConnectUnreachable(t *testing.T) {
 
 func TestConnectCredentials(t *testing.T) {
 	ctx := testCtx(t)
-	srv, err := jetstream.StartServer(jetstream.ServerConfig{StoreDir: t.TempDir(), Users: map[string]string{"alice": "secret"}})
+	srv, err := embedded.Start(embedded.Config{StoreDir: t.TempDir(), Users: map[string]string{"alice": "secret"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/baton-go/baton/jetstream"
+	"github.com/baton-go/baton/jetstream/embedded"
 )
 
 // TestFaultClusterLeaderKill runs a three-server cluster on 127.0.0.1 in
@@ -26,7 +27,7 @@ func TestFaultClusterLeaderKill(t *testing.T) {
 	dir := t.TempDir()
 	var ports, cports []int
 	for range 6 {
-		p, err := jetstream.FreePort()
+		p, err := embedded.FreePort()
 		if err != nil {
 			t.Fatal(err)
 		}

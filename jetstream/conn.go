@@ -23,7 +23,7 @@ type Conn struct {
 	nc  *nats.Conn
 	js  jetstream.JetStream
 	pub jetstream.JetStream // sends: asynchronous publishing, each send waiting for its own answer
-	srv *Server             // the embedded server Close stops, or nil
+	srv Broker              // the broker Close stops, or nil
 	url string
 
 	// lost is cancelled when the connection drops and replaced by a fresh
@@ -44,29 +44,57 @@ type Conn struct {
 type ConnectOption func(*connectConfig)
 
 type connectConfig struct {
-	server ServerConfig
-	nats   []nats.Option
+	storeDir string
+	broker   StartBroker
+	nats     []nats.Option
 }
 
-// WithStoreDir sets the store directory of the embedded server that Connect
-// starts for an empty URL. By default it is a temporary directory removed
-// by Close, so nothing survives the process; a fixed directory keeps the
+// Broker is a server that Connect starts for an empty URL and Close stops:
+// the embedded nats-server of package embedded.
+type Broker interface {
+	URL() string
+	Shutdown()
+}
+
+// StartBroker starts a Broker whose store is storeDir (WithStoreDir's, or
+// empty for a temporary one).
+type StartBroker func(storeDir string) (Broker, error)
+
+// ErrNoBroker reports a Connect with an empty URL in a program that did
+// not link a broker to start.
+var ErrNoBroker = errors.New("jetstream: no URL and no embedded server to start: import github.com/baton-go/baton/jetstream/embedded, or pass a URL")
+
+var registered struct {
+	sync.Mutex
+	start StartBroker
+}
+
+// RegisterBroker sets what Connect starts for an empty URL, unless a
+// WithBroker option says otherwise. Package embedded registers its
+// nats-server when it is imported; the broker lives there, not here, so
+// that a program that only connects by URL does not link nats-server.
+func RegisterBroker(start StartBroker) {
+	registered.Lock()
+	defer registered.Unlock()
+	registered.start = start
+}
+
+// WithBroker makes Connect, given an empty URL, start a broker with start
+// and stop it at Close (embedded.WithServer uses it). It is ignored when
+// a URL is given.
+func WithBroker(start StartBroker) ConnectOption {
+	if start == nil {
+		panic("jetstream: WithBroker: nil start")
+	}
+	return func(c *connectConfig) { c.broker = start }
+}
+
+// WithStoreDir sets the store directory of the broker that Connect starts
+// for an empty URL. By default it is a temporary directory removed by
+// Close, so nothing survives the process; a fixed directory keeps the
 // streams for the next run. It is ignored when a URL is given.
 func WithStoreDir(dir string) ConnectOption {
-	return func(c *connectConfig) { c.server.StoreDir = dir }
-}
-
-// WithServer sets the configuration of the embedded server that Connect
-// starts for an empty URL (a fixed port, a payload limit, users). An empty
-// StoreDir in cfg keeps the one WithStoreDir set, in whichever order they
-// come.
-func WithServer(cfg ServerConfig) ConnectOption {
-	return func(c *connectConfig) {
-		if cfg.StoreDir == "" {
-			cfg.StoreDir = c.server.StoreDir
-		}
-		c.server = cfg
-	}
+	return func(c *connectConfig) { c.storeDir = dir }
 }
 
 // WithNATSOptions passes options to nats.go's Connect unchanged: this is
@@ -80,7 +108,10 @@ func WithNATSOptions(opts ...nats.Option) ConnectOption {
 // Connect connects to NATS JetStream.
 //
 // An empty url starts an embedded nats-server on 127.0.0.1 with JetStream
-// (see WithStoreDir and WithServer) and connects to it; Close stops it. Any
+// and connects to it; Close stops it. The server is in package embedded,
+// which the program must import (for its effect, or for
+// embedded.WithServer); without it an empty url fails with ErrNoBroker.
+// Any
 // other url is a server URL or a comma-separated list of them
 // ("nats://a:4222,nats://b:4222"): the client connects to one and fails
 // over to the others.
@@ -110,7 +141,16 @@ func Connect(ctx context.Context, url string, opts ...ConnectOption) (*Conn, err
 	}
 	c := &Conn{}
 	if url == "" {
-		srv, err := StartServer(cfg.server)
+		start := cfg.broker
+		if start == nil {
+			registered.Lock()
+			start = registered.start
+			registered.Unlock()
+		}
+		if start == nil {
+			return nil, ErrNoBroker
+		}
+		srv, err := start(cfg.storeDir)
 		if err != nil {
 			return nil, err
 		}
@@ -167,11 +207,12 @@ func (c *Conn) NATS() *nats.Conn { return c.nc }
 // JetStream returns the nats.go JetStream context the channels use.
 func (c *Conn) JetStream() jetstream.JetStream { return c.js }
 
-// Server returns the embedded server, or nil when Connect was given a URL.
-func (c *Conn) Server() *Server { return c.srv }
+// Broker returns the broker Connect started, or nil when it was given a
+// URL.
+func (c *Conn) Broker() Broker { return c.srv }
 
 // Close flushes what was published, closes the connection and stops the
-// embedded server, if any. Close the channels' Senders and Receivers first:
+// broker Connect started, if any. Close the channels' Senders and Receivers first:
 // a Receiver's Close waits for its acknowledgements to be confirmed, which
 // needs the connection. Close is idempotent.
 func (c *Conn) Close() error {

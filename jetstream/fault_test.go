@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/baton-go/baton/jetstream"
+	"github.com/baton-go/baton/jetstream/embedded"
 )
 
 // faultMessages is how many jobs a fault test sends: 10k, or
@@ -123,7 +124,7 @@ func TestFaultWorkerAndBrokerKill(t *testing.T) {
 	ctx, cancel := faultCtx(n)
 	defer cancel()
 	dir := t.TempDir()
-	port, err := jetstream.FreePort()
+	port, err := embedded.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ func configs(t *testing.T, ctx context.Context, conn *jetstream.Conn, name strin
 // A consumer that opens a channel with Open takes it as the producer made
 // it, whatever options it passes, and never changes it.
 func TestOpenNeverChangesTheChannel(t *testing.T) {
-	conn := embedded(t)
+	conn := embeddedConn(t)
 	ctx := testCtx(t)
 	tx, prx, err := jetstream.Bounded[int](ctx, conn, "asis", 5,
 		jetstream.WithAckWait(7*time.Second), jetstream.WithMaxAckPending(17), jetstream.WithDuplicates(90*time.Second))
@@ -76,7 +76,7 @@ func TestOpenNeverChangesTheChannel(t *testing.T) {
 
 // Open waits for a channel that does not exist yet, until ctx ends.
 func TestOpenWaitsForTheChannel(t *testing.T) {
-	conn := embedded(t)
+	conn := embeddedConn(t)
 	ctx := testCtx(t)
 
 	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
@@ -112,7 +112,7 @@ func TestOpenWaitsForTheChannel(t *testing.T) {
 
 // A stream that baton did not make is not a channel: Open says so at once.
 func TestOpenRefusesOtherStreams(t *testing.T) {
-	conn := embedded(t)
+	conn := embeddedConn(t)
 	ctx := testCtx(t)
 	if _, err := conn.JetStream().CreateStream(ctx, natsjs.StreamConfig{Name: "other", Subjects: []string{"other.>"}}); err != nil {
 		t.Fatal(err)

@@ -10,18 +10,19 @@ import (
 	"time"
 
 	"github.com/baton-go/baton/jetstream"
+	"github.com/baton-go/baton/jetstream/embedded"
 )
 
 // A server that restarts (same port, same store) while a send waits for
 // room: the send resumes after the reconnect and the message is stored once.
 func TestSendSurvivesServerRestart(t *testing.T) {
 	ctx := testCtx(t)
-	port, err := jetstream.FreePort()
+	port, err := embedded.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := jetstream.ServerConfig{Port: port, StoreDir: t.TempDir()}
-	srv, err := jetstream.StartServer(cfg)
+	cfg := embedded.Config{Port: port, StoreDir: t.TempDir()}
+	srv, err := embedded.Start(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func TestSendSurvivesServerRestart(t *testing.T) {
 	waitFor(t, "the send to wait for room", func() bool { return tx.Stats().FullRetries > 0 })
 
 	srv.Shutdown()
-	if srv, err = jetstream.StartServer(cfg); err != nil {
+	if srv, err = embedded.Start(cfg); err != nil {
 		t.Fatal(err)
 	}
 	for want := range 3 {
@@ -79,7 +80,7 @@ func TestWorkerStartsBeforeBroker(t *testing.T) {
 	ctx, cancel := faultCtx(n)
 	defer cancel()
 	dir := t.TempDir()
-	port, err := jetstream.FreePort()
+	port, err := embedded.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +117,7 @@ func TestWorkerStartsBeforeBroker(t *testing.T) {
 // Connect to a URL with no server behind it keeps trying until ctx ends,
 // then fails with an error that names the URL and wraps ctx's error.
 func TestConnectWaitsUntilCtxEnds(t *testing.T) {
-	port, err := jetstream.FreePort()
+	port, err := embedded.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}

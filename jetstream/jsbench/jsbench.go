@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/baton-go/baton/jetstream"
+	"github.com/baton-go/baton/jetstream/embedded"
 	"github.com/baton-go/baton/pool"
 	natsjs "github.com/nats-io/nats.go/jetstream"
 )
@@ -69,7 +70,7 @@ func (c Config) Validate() error {
 // Cluster is the servers a benchmark runs against: one, or three joined
 // in a cluster, all embedded in this process on 127.0.0.1.
 type Cluster struct {
-	servers []*jetstream.Server
+	servers []*embedded.Server
 	URL     string
 }
 
@@ -77,15 +78,15 @@ type Cluster struct {
 // temporary directories.
 func StartCluster(n int) (*Cluster, error) {
 	if n == 1 {
-		s, err := jetstream.StartServer(jetstream.ServerConfig{})
+		s, err := embedded.Start(embedded.Config{})
 		if err != nil {
 			return nil, err
 		}
-		return &Cluster{servers: []*jetstream.Server{s}, URL: s.URL()}, nil
+		return &Cluster{servers: []*embedded.Server{s}, URL: s.URL()}, nil
 	}
 	var ports, cports []int
 	for range 2 * n {
-		p, err := jetstream.FreePort()
+		p, err := embedded.FreePort()
 		if err != nil {
 			return nil, err
 		}
@@ -102,7 +103,7 @@ func StartCluster(n int) (*Cluster, error) {
 	}
 	c := &Cluster{URL: strings.Join(urls, ",")}
 	for i := range n {
-		s, err := jetstream.StartServer(jetstream.ServerConfig{
+		s, err := embedded.Start(embedded.Config{
 			Name: "bench" + strconv.Itoa(i), Port: ports[i],
 			ClusterName: "jsbench", ClusterPort: cports[i], Routes: routes,
 		})
