@@ -60,6 +60,8 @@ func runRole(role string) int {
 		err = runBrokerRole()
 	case "worker":
 		err = runWorkerRole()
+	case "consumer":
+		err = runConsumerRole()
 	default:
 		err = fmt.Errorf("unknown role %q", role)
 	}
