@@ -27,8 +27,8 @@ const fetchers = 1
 // cancels it: a message the server sent to a fetch that is cancelled is
 // dropped with its subscription, and comes back only after AckWait.
 const (
-	quietClose   = 50 * time.Millisecond
-	quietMaxWait = time.Second
+	quietClose   = 200 * time.Millisecond
+	quietMaxWait = 2 * time.Second
 )
 
 // fetchWait bounds one fetch: the server answers a pull request it could
@@ -72,10 +72,11 @@ func (rs *recvShared) pull() {
 	}
 }
 
-// takeSlots waits for a free slot, then gathers more, up to most: it
-// waits for another only while callers still have buffered messages to
-// take, so a fetch is neither a message at a time under load nor late
-// when the buffer runs dry.
+// takeSlots waits for a free slot, then gathers more, up to most. It
+// waits for another only while it has fewer than half of most and
+// callers still have buffered messages to take: so a fetch is neither a
+// message at a time under load nor late when the buffer runs dry, and the
+// next fetch is on its way while the callers work through the other half.
 func (rs *recvShared) takeSlots(most int) (int, bool) {
 	select {
 	case <-rs.slots:
@@ -90,7 +91,7 @@ func (rs *recvShared) takeSlots(most int) (int, bool) {
 			continue
 		default:
 		}
-		if len(rs.deliveries) == 0 {
+		if n >= most/2 || len(rs.deliveries) == 0 {
 			break
 		}
 		select {
@@ -130,12 +131,15 @@ func (rs *recvShared) fetch(n int) (int, error) {
 
 // stopPulls ends the fetch loop once the fetch in flight has gone quiet,
 // so that what the server sent it arrives and is handed back rather than
-// dropped; a message the server sends just then still comes back only
-// after AckWait.
+// dropped: a flush first, so that whatever the server sent before it has
+// reached this process, then a pause without arrivals for the messages to
+// be handed over. A message the server sends just then still comes back
+// only after AckWait.
 func (rs *recvShared) stopPulls() {
 	deadline := time.Now().Add(quietMaxWait)
+	_ = rs.ch.conn.nc.FlushTimeout(quietMaxWait)
 	for time.Now().Before(deadline) && time.Since(time.Unix(0, rs.lastActivity.Load())) < quietClose {
-		time.Sleep(quietClose / 5)
+		time.Sleep(quietClose / 10)
 	}
 	rs.cancelPulls()
 	rs.pullers.Wait()

@@ -63,7 +63,8 @@ type recvShared struct {
 	lastActivity atomic.Int64 // unix nanos of the last fetch issued or message fetched
 
 	deliveries chan *delivery
-	done       chan struct{} // closed by stop: the callback and the keeper return
+	done       chan struct{} // closed by Close: receives end
+	stopKeep   chan struct{} // closed by Close once the fetches ended: the keeper returns
 	gone       chan struct{} // closed when the consumer or stream is deleted
 	goneOnce   sync.Once
 	checking   atomic.Bool // a consumeErr check is running
@@ -100,6 +101,7 @@ func newReceiver[T any](ch *chanInfo, cons jetstream.Consumer) *Receiver[T] {
 		handles:    1,
 		deliveries: make(chan *delivery, ch.cf.prefetch),
 		done:       make(chan struct{}),
+		stopKeep:   make(chan struct{}),
 		gone:       make(chan struct{}),
 	}
 	rs.ack.rs = rs
@@ -175,15 +177,11 @@ func isGone(err error) bool {
 // arrive tracks each delivery the moment it reaches this process, so the
 // keeper's in-progress signals cover the time it waits for a caller, and
 // buffers it for a receive. The fetch that brought it holds a slot for it,
-// so it never waits for room.
+// so it never waits for room. While the Receiver closes, what arrives is
+// buffered too, and handed back by Close once the fetch has ended: handed
+// back at once, the server would deliver it again to the fetch still
+// open, round and round.
 func (rs *recvShared) arrive(m jetstream.Msg) {
-	select {
-	case <-rs.done:
-		_ = m.Nak() // closing: hand it to another Receiver now rather than after AckWait
-		rs.slots <- struct{}{}
-		return
-	default:
-	}
 	d := &delivery{msg: m, rs: rs, arrived: time.Now()}
 	d.lastSignal.Store(d.arrived.UnixNano())
 	rs.tracked.Store(d, struct{}{})
@@ -204,7 +202,7 @@ func (rs *recvShared) keep() {
 	lastRange := time.Now()
 	for {
 		select {
-		case <-rs.done:
+		case <-rs.stopKeep: // not done: while Close waits for the fetch, what this process holds must not come back to it
 			return
 		case now := <-t.C:
 			rs.ack.retry(now)
@@ -388,8 +386,9 @@ func (r *Receiver[T]) Clone() *Receiver[T] {
 }
 
 // Close closes this handle: its receives fail with channel.ErrClosed.
-// Closing the last handle stops pulling, hands the messages buffered here
-// back to the server for other Receivers, and waits (up to 10s) until the
+// Closing the last handle stops pulling (once the fetch in flight has gone
+// quiet, within 2s), hands the messages buffered here back to the server
+// for other Receivers, and waits (up to 10s) until the
 // acknowledgements of settled messages are confirmed, so work reported done
 // is not done again. Messages received but not yet settled stay the
 // caller's: settling them after Close still works while the connection is
@@ -431,6 +430,7 @@ func (r *Receiver[T]) Close() {
 			drained = true
 		}
 	}
+	close(rs.stopKeep)
 	rs.keeper.Wait()
 	rs.errMu.Lock()
 	rs.errClosed = true
