@@ -10,6 +10,7 @@ import (
 
 	"github.com/baton-go/baton/channel"
 	"github.com/baton-go/baton/jetstream"
+	"github.com/baton-go/baton/jetstream/embedded"
 	"github.com/nats-io/nats.go"
 )
 
@@ -29,7 +30,7 @@ func mustPanic(t *testing.T, what, want string, f func()) {
 }
 
 func TestBadInput(t *testing.T) {
-	conn := embedded(t, jetstream.WithServer(jetstream.ServerConfig{MaxPayload: 4096}))
+	conn := embeddedConn(t, embedded.WithServer(embedded.Config{MaxPayload: 4096}))
 	ctx := testCtx(t)
 
 	t.Run("invalid names", func(t *testing.T) {
@@ -46,6 +47,8 @@ func TestBadInput(t *testing.T) {
 		mustPanic(t, "capacity -1", "capacity", func() { jetstream.Bounded[int](ctx, conn, "x", -1) })
 		mustPanic(t, "nil ctx", "ctx", func() { jetstream.Bounded[int](nilCtx, conn, "x", 1) })
 		mustPanic(t, "nil conn", "conn", func() { jetstream.Bounded[int](ctx, nil, "x", 1) })
+		mustPanic(t, "Open nil ctx", "ctx", func() { jetstream.Open[int](nilCtx, conn, "x") })
+		mustPanic(t, "Open nil conn", "conn", func() { jetstream.Open[int](ctx, nil, "x") })
 		mustPanic(t, "Connect nil ctx", "ctx", func() { jetstream.Connect(nilCtx, "") })
 		mustPanic(t, "WithWindow(0)", "n", func() { jetstream.WithWindow(0) })
 		mustPanic(t, "WithCodec(nil)", "codec", func() { jetstream.WithCodec(nil) })
@@ -134,7 +137,7 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestConnectUnreachable(t *testing.T) {
-	port, err := jetstream.FreePort()
+	port, err := embedded.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,14 +150,16 @@ func TestConnectUnreachable(t *testing.T) {
 	}
 	// A list of URLs, none reachable, fails the same way.
 	list := url + ",nats://127.0.0.1:" + itoa(port)
-	if _, err := jetstream.Connect(ctx, list); err == nil || !strings.Contains(err.Error(), url) {
+	lctx, lcancel := context.WithTimeout(context.Background(), time.Second)
+	defer lcancel()
+	if _, err := jetstream.Connect(lctx, list); err == nil || !strings.Contains(err.Error(), url) {
 		t.Fatalf("Connect to a list: %v", err)
 	}
 }
 
 func TestConnectCredentials(t *testing.T) {
 	ctx := testCtx(t)
-	srv, err := jetstream.StartServer(jetstream.ServerConfig{StoreDir: t.TempDir(), Users: map[string]string{"alice": "secret"}})
+	srv, err := embedded.Start(embedded.Config{StoreDir: t.TempDir(), Users: map[string]string{"alice": "secret"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,8 @@ import (
 	"github.com/baton-go/baton/jetstream"
 )
 
-// embedded connects to a fresh embedded server that the test closes.
-func embedded(t testing.TB, opts ...jetstream.ConnectOption) *jetstream.Conn {
+// embeddedConn connects to a fresh embedded server that the test closes.
+func embeddedConn(t testing.TB, opts ...jetstream.ConnectOption) *jetstream.Conn {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -30,7 +30,7 @@ func testCtx(t testing.TB) context.Context {
 }
 
 func TestSendRecvRoundTrip(t *testing.T) {
-	conn := embedded(t)
+	conn := embeddedConn(t)
 	ctx := testCtx(t)
 	tx, rx, err := jetstream.Bounded[string](ctx, conn, "round", 10)
 	if err != nil {

@@ -47,9 +47,13 @@ func deadSubjectOf(name string) string { return "baton." + name + ".dead" }
 // **handlers must be idempotent**, because a message whose acknowledgement
 // was lost in a crash is delivered again.
 //
+// Opening a channel removes the messages a crashed server may have left in
+// its stream after they were acknowledged (see ReceiverStats.Leftovers).
+//
 // Opening a channel that exists updates its capacity and the options that
 // can change; a change the server refuses (memory to file storage, say)
-// fails with the server's error.
+// fails with the server's error. A process that only consumes, and must
+// not change what the producer set, opens the channel with Open instead.
 //
 // The name must be 1 to 200 letters, digits, '-' or '_' and must not end in
 // "_dead" (see DeadLetterStream); otherwise Bounded fails with an error
@@ -66,8 +70,8 @@ func Bounded[T any](ctx context.Context, conn *Conn, name string, capacity int, 
 	if capacity < 1 {
 		panic(fmt.Sprintf("jetstream: Bounded: capacity must be at least 1, not %d", capacity))
 	}
-	if !validName.MatchString(name) || strings.HasSuffix(name, "_dead") {
-		return nil, nil, fmt.Errorf("%w %q: use 1 to 200 letters, digits, '-' or '_', not ending in _dead", ErrInvalidName, name)
+	if err := checkName(name); err != nil {
+		return nil, nil, err
 	}
 	cf := defaults()
 	for _, o := range opts {
@@ -83,25 +87,16 @@ func Bounded[T any](ctx context.Context, conn *Conn, name string, capacity int, 
 		Replicas:   cf.replicas,
 		Duplicates: cf.duplicates,
 	}
-	dead := jetstream.StreamConfig{
-		Name:     DeadLetterStream(name),
-		Subjects: []string{deadSubjectOf(name)},
-		Storage:  cf.storage(),
-		Replicas: cf.replicas,
-	}
-	consumer := jetstream.ConsumerConfig{
-		Durable:       consumerName,
-		AckPolicy:     jetstream.AckExplicitPolicy,
-		AckWait:       cf.ackWait,
-		MaxDeliver:    -1, // baton dead-letters itself: a message the server stopped delivering would stay in the stream, taking capacity forever
-		MaxAckPending: cf.maxAckPend,
-		Replicas:      cf.replicas,
-	}
+	dead := deadConfig(name, &cf)
+	consumer := consumerConfig(&cf)
 	var cons jetstream.Consumer
+	var st jetstream.StreamState
 	err := retryTransient(ctx, func(ctx context.Context) error {
-		if _, err := conn.js.CreateOrUpdateStream(ctx, stream); err != nil {
+		s, err := conn.js.CreateOrUpdateStream(ctx, stream)
+		if err != nil {
 			return err
 		}
+		st = s.CachedInfo().State
 		if _, err := conn.js.CreateOrUpdateStream(ctx, dead); err != nil {
 			return err
 		}
@@ -112,8 +107,38 @@ func Bounded[T any](ctx context.Context, conn *Conn, name string, capacity int, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("jetstream: open channel %q on %s: %w", name, conn.url, err)
 	}
+	swept := sweepOnOpen(ctx, conn.js, name, st, cons.CachedInfo().AckFloor.Stream)
 	ch := &chanInfo{conn: conn, name: name, subject: subjectOf(name), capacity: capacity, cf: cf}
-	return newSender[T](ch), newReceiver[T](ch, cons), nil
+	rx := newReceiver[T](ch, cons)
+	rx.rs.swept.Add(int64(swept))
+	return newSender[T](ch), rx, nil
+}
+
+func checkName(name string) error {
+	if !validName.MatchString(name) || strings.HasSuffix(name, "_dead") {
+		return fmt.Errorf("%w %q: use 1 to 200 letters, digits, '-' or '_', not ending in _dead", ErrInvalidName, name)
+	}
+	return nil
+}
+
+func deadConfig(name string, cf *config) jetstream.StreamConfig {
+	return jetstream.StreamConfig{
+		Name:     DeadLetterStream(name),
+		Subjects: []string{deadSubjectOf(name)},
+		Storage:  cf.storage(),
+		Replicas: cf.replicas,
+	}
+}
+
+func consumerConfig(cf *config) jetstream.ConsumerConfig {
+	return jetstream.ConsumerConfig{
+		Durable:       consumerName,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       cf.ackWait,
+		MaxDeliver:    -1, // baton dead-letters itself: a message the server stopped delivering would stay in the stream, taking capacity forever
+		MaxAckPending: cf.maxAckPend,
+		Replicas:      cf.replicas,
+	}
 }
 
 // chanInfo is what the two ends of one opened channel share.

@@ -6,8 +6,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/baton-go/baton/jetstream"
+	"github.com/baton-go/baton/jetstream/embedded"
 )
 
 // TestFaultClusterLeaderKill runs a three-server cluster on 127.0.0.1 in
@@ -25,7 +27,7 @@ func TestFaultClusterLeaderKill(t *testing.T) {
 	dir := t.TempDir()
 	var ports, cports []int
 	for range 6 {
-		p, err := jetstream.FreePort()
+		p, err := embedded.FreePort()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +89,9 @@ func TestFaultClusterLeaderKill(t *testing.T) {
 		sent <- result{st, err}
 	}()
 	progress := func() int { c, _ := tally(t, logs, n); return distinct(c) }
-	waitProgress(t, "half of the jobs", progress, n/2)
+	// An eighth: the producer, held back by the channel's capacity, still
+	// has jobs to send, so the sends' pause shows too.
+	waitProgress(t, "an eighth of the jobs", progress, n/8)
 
 	s, err := conn.JetStream().Stream(ctx, faultChannel)
 	if err != nil {
@@ -98,11 +102,15 @@ func TestFaultClusterLeaderKill(t *testing.T) {
 		t.Fatalf("stream leader: %+v, %v", info, err)
 	}
 	leader := info.Cluster.Leader
+	sends := watchPause(func() int { return int(tx.Stats().Sent) }, n)
+	deliveries := watchPause(progress, n)
 	brokers[leader].kill()
 	delete(brokers, leader)
 	t.Logf("killed the stream leader %s at %d jobs done", leader, progress())
 
 	waitProgress(t, "every job", progress, n)
+	t.Logf("losing the stream leader paused deliveries for %v and sends for %v (the longest stretch without progress after the kill)",
+		deliveries.stop().Round(10*time.Millisecond), sends.stop().Round(10*time.Millisecond))
 	res := <-sent
 	if res.err != nil {
 		t.Fatal(res.err)
@@ -123,4 +131,46 @@ func TestFaultClusterLeaderKill(t *testing.T) {
 		t.Fatalf("%d redeliveries: more than the %d one crash could hold", lines-n, faultPending)
 	}
 	checkStoredOnce(t, ctx, conn, n)
+}
+
+// pauseWatch measures the longest stretch, from its start, in which a
+// counter did not move, until it reaches its target.
+type pauseWatch struct {
+	done    chan struct{}
+	longest chan time.Duration
+}
+
+// watchPause starts sampling count every 10ms.
+func watchPause(count func() int, target int) *pauseWatch {
+	w := &pauseWatch{done: make(chan struct{}), longest: make(chan time.Duration, 1)}
+	go func() {
+		last, since, longest := count(), time.Now(), time.Duration(0)
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-w.done:
+				w.longest <- max(longest, time.Since(since))
+				return
+			case now := <-tick.C:
+				if c := count(); c != last {
+					longest = max(longest, now.Sub(since))
+					last, since = c, now
+					if c >= target {
+						<-w.done
+						w.longest <- longest
+						return
+					}
+				}
+			}
+		}
+	}()
+	return w
+}
+
+// stop ends the watch and returns the longest pause; a counter that
+// stopped short of its target counts as paused until now.
+func (w *pauseWatch) stop() time.Duration {
+	close(w.done)
+	return <-w.longest
 }

@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -19,7 +23,7 @@ type Conn struct {
 	nc  *nats.Conn
 	js  jetstream.JetStream
 	pub jetstream.JetStream // sends: asynchronous publishing, each send waiting for its own answer
-	srv *Server             // the embedded server Close stops, or nil
+	srv Broker              // the broker Close stops, or nil
 	url string
 
 	// lost is cancelled when the connection drops and replaced by a fresh
@@ -30,35 +34,67 @@ type Conn struct {
 	lostMu     sync.Mutex
 	lost       context.Context
 	cancelLost context.CancelFunc
+
+	// reconnects counts reconnects: a Receiver then checks the stream for
+	// leftovers of a server crash (see sweepAcked).
+	reconnects atomic.Uint64
 }
 
 // ConnectOption configures Connect.
 type ConnectOption func(*connectConfig)
 
 type connectConfig struct {
-	server ServerConfig
-	nats   []nats.Option
+	storeDir string
+	broker   StartBroker
+	nats     []nats.Option
 }
 
-// WithStoreDir sets the store directory of the embedded server that Connect
-// starts for an empty URL. By default it is a temporary directory removed
-// by Close, so nothing survives the process; a fixed directory keeps the
+// Broker is a server that Connect starts for an empty URL and Close stops:
+// the embedded nats-server of package embedded.
+type Broker interface {
+	URL() string
+	Shutdown()
+}
+
+// StartBroker starts a Broker whose store is storeDir (WithStoreDir's, or
+// empty for a temporary one).
+type StartBroker func(storeDir string) (Broker, error)
+
+// ErrNoBroker reports a Connect with an empty URL in a program that did
+// not link a broker to start.
+var ErrNoBroker = errors.New("jetstream: no URL and no embedded server to start: import github.com/baton-go/baton/jetstream/embedded, or pass a URL")
+
+var registered struct {
+	sync.Mutex
+	start StartBroker
+}
+
+// RegisterBroker sets what Connect starts for an empty URL, unless a
+// WithBroker option says otherwise. Package embedded registers its
+// nats-server when it is imported; the broker lives there, not here, so
+// that a program that only connects by URL does not link nats-server.
+func RegisterBroker(start StartBroker) {
+	registered.Lock()
+	defer registered.Unlock()
+	registered.start = start
+}
+
+// WithBroker makes Connect, given an empty URL, start a broker with start
+// and stop it at Close (embedded.WithServer uses it). It is ignored when
+// a URL is given.
+func WithBroker(start StartBroker) ConnectOption {
+	if start == nil {
+		panic("jetstream: WithBroker: nil start")
+	}
+	return func(c *connectConfig) { c.broker = start }
+}
+
+// WithStoreDir sets the store directory of the broker that Connect starts
+// for an empty URL. By default it is a temporary directory removed by
+// Close, so nothing survives the process; a fixed directory keeps the
 // streams for the next run. It is ignored when a URL is given.
 func WithStoreDir(dir string) ConnectOption {
-	return func(c *connectConfig) { c.server.StoreDir = dir }
-}
-
-// WithServer sets the configuration of the embedded server that Connect
-// starts for an empty URL (a fixed port, a payload limit, users). An empty
-// StoreDir in cfg keeps the one WithStoreDir set, in whichever order they
-// come.
-func WithServer(cfg ServerConfig) ConnectOption {
-	return func(c *connectConfig) {
-		if cfg.StoreDir == "" {
-			cfg.StoreDir = c.server.StoreDir
-		}
-		c.server = cfg
-	}
+	return func(c *connectConfig) { c.storeDir = dir }
 }
 
 // WithNATSOptions passes options to nats.go's Connect unchanged: this is
@@ -72,7 +108,10 @@ func WithNATSOptions(opts ...nats.Option) ConnectOption {
 // Connect connects to NATS JetStream.
 //
 // An empty url starts an embedded nats-server on 127.0.0.1 with JetStream
-// (see WithStoreDir and WithServer) and connects to it; Close stops it. Any
+// and connects to it; Close stops it. The server is in package embedded,
+// which the program must import (for its effect, or for
+// embedded.WithServer); without it an empty url fails with ErrNoBroker.
+// Any
 // other url is a server URL or a comma-separated list of them
 // ("nats://a:4222,nats://b:4222"): the client connects to one and fails
 // over to the others.
@@ -81,9 +120,13 @@ func WithNATSOptions(opts ...nats.Option) ConnectOption {
 // so a send or receive that is waiting resumes when the server is back;
 // pass nats.MaxReconnects through WithNATSOptions to change that.
 //
-// A server that cannot be reached fails Connect within ctx's deadline (or
-// 5s without one) with an error naming the URL; refused credentials fail
-// with an error saying so that wraps nats.ErrAuthorization. A nil ctx
+// A server that cannot be reached yet is tried again, with back-off up to
+// a second, until it answers or ctx ends: a worker started while its
+// broker is still starting, or restarting, waits for it rather than
+// failing. Give ctx a deadline to bound the wait; once ctx ends, Connect
+// fails with an error naming the URL and wrapping ctx's error. Refused
+// credentials fail at once, with an error saying so that wraps
+// nats.ErrAuthorization, and so does a URL nats.go cannot parse. A nil ctx
 // panics.
 func Connect(ctx context.Context, url string, opts ...ConnectOption) (*Conn, error) {
 	if ctx == nil {
@@ -98,7 +141,16 @@ func Connect(ctx context.Context, url string, opts ...ConnectOption) (*Conn, err
 	}
 	c := &Conn{}
 	if url == "" {
-		srv, err := StartServer(cfg.server)
+		start := cfg.broker
+		if start == nil {
+			registered.Lock()
+			start = registered.start
+			registered.Unlock()
+		}
+		if start == nil {
+			return nil, ErrNoBroker
+		}
+		srv, err := start(cfg.storeDir)
 		if err != nil {
 			return nil, err
 		}
@@ -106,38 +158,10 @@ func Connect(ctx context.Context, url string, opts ...ConnectOption) (*Conn, err
 		url = srv.URL()
 	}
 	c.url = url
-	timeout := 5 * time.Second
-	if d, ok := ctx.Deadline(); ok {
-		timeout = time.Until(d)
-		if timeout <= 0 {
-			c.stopServer()
-			return nil, fmt.Errorf("jetstream: connect %s: %w", url, context.DeadlineExceeded)
-		}
-	}
-	nopts := []nats.Option{
-		nats.Name("baton"),
-		nats.Timeout(timeout),
-		nats.MaxReconnects(-1),
-		nats.ReconnectWait(100 * time.Millisecond),
-		nats.ReconnectJitter(50*time.Millisecond, 50*time.Millisecond),
-		// Publishes made while reconnecting wait in this buffer and go out
-		// after the reconnect; a send that times out meanwhile is retried
-		// with the same message ID, so the server keeps one copy.
-		nats.ReconnectBufSize(8 << 20),
-		nats.NoCallbacksAfterClientClose(),
-	}
-	nopts = append(nopts, cfg.nats...)
-	nc, err := nats.Connect(url, nopts...)
+	nc, err := dial(ctx, url, cfg.nats)
 	if err != nil {
 		c.stopServer()
-		if errors.Is(err, nats.ErrAuthorization) || strings.Contains(strings.ToLower(err.Error()), "authorization") ||
-			strings.Contains(strings.ToLower(err.Error()), "authentication") {
-			return nil, fmt.Errorf("jetstream: connect %s: the server refused the credentials: %w", url, err)
-		}
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("jetstream: connect %s: %w (%w)", url, ctx.Err(), err)
-		}
-		return nil, fmt.Errorf("jetstream: connect %s: %w", url, err)
+		return nil, err
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {
@@ -163,6 +187,13 @@ func Connect(ctx context.Context, url string, opts ...ConnectOption) (*Conn, err
 			userCB(nc, err)
 		}
 	})
+	userRecCB := nc.Opts.ReconnectedCB
+	nc.SetReconnectHandler(func(nc *nats.Conn) {
+		c.reconnects.Add(1)
+		if userRecCB != nil {
+			userRecCB(nc)
+		}
+	})
 	return c, nil
 }
 
@@ -176,11 +207,12 @@ func (c *Conn) NATS() *nats.Conn { return c.nc }
 // JetStream returns the nats.go JetStream context the channels use.
 func (c *Conn) JetStream() jetstream.JetStream { return c.js }
 
-// Server returns the embedded server, or nil when Connect was given a URL.
-func (c *Conn) Server() *Server { return c.srv }
+// Broker returns the broker Connect started, or nil when it was given a
+// URL.
+func (c *Conn) Broker() Broker { return c.srv }
 
 // Close flushes what was published, closes the connection and stops the
-// embedded server, if any. Close the channels' Senders and Receivers first:
+// broker Connect started, if any. Close the channels' Senders and Receivers first:
 // a Receiver's Close waits for its acknowledgements to be confirmed, which
 // needs the connection. Close is idempotent.
 func (c *Conn) Close() error {
@@ -216,4 +248,66 @@ func displayURL(url string) string {
 		return "(embedded server)"
 	}
 	return url
+}
+
+// dial connects to url, trying again while no server answers, until ctx
+// ends. nats.go's RetryOnFailedConnect would return a connection that is
+// not connected yet, so a wrong URL would surface only later, as a hang
+// in the first Bounded; trying here keeps the failure in Connect, where it
+// names the URL.
+func dial(ctx context.Context, url string, user []nats.Option) (*nats.Conn, error) {
+	delay := 50 * time.Millisecond
+	for {
+		// One attempt is bounded by what is left of ctx, and by 2s so that
+		// a dial lost in the network does not eat the whole deadline.
+		timeout := 2 * time.Second
+		if d, ok := ctx.Deadline(); ok {
+			timeout = min(timeout, time.Until(d))
+		}
+		if timeout <= 0 || ctx.Err() != nil {
+			return nil, fmt.Errorf("jetstream: connect %s: %w", url, context.Cause(ctx))
+		}
+		nopts := []nats.Option{
+			nats.Name("baton"),
+			nats.Timeout(timeout),
+			nats.MaxReconnects(-1),
+			nats.ReconnectWait(100 * time.Millisecond),
+			nats.ReconnectJitter(50*time.Millisecond, 50*time.Millisecond),
+			// Publishes made while reconnecting wait in this buffer and go
+			// out after the reconnect; a send that times out meanwhile is
+			// retried with the same message ID, so the server keeps one
+			// copy.
+			nats.ReconnectBufSize(8 << 20),
+			nats.NoCallbacksAfterClientClose(),
+		}
+		nc, err := nats.Connect(url, append(nopts, user...)...)
+		if err == nil {
+			return nc, nil
+		}
+		lower := strings.ToLower(err.Error())
+		switch {
+		case errors.Is(err, nats.ErrAuthorization) || strings.Contains(lower, "authorization") ||
+			strings.Contains(lower, "authentication"):
+			return nil, fmt.Errorf("jetstream: connect %s: the server refused the credentials: %w", url, err)
+		case !unreachable(err):
+			return nil, fmt.Errorf("jetstream: connect %s: %w", url, err)
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("jetstream: connect %s: %w (last error: %w)", url, context.Cause(ctx), err)
+		case <-t.C:
+		}
+		delay = min(2*delay, time.Second)
+	}
+}
+
+// unreachable reports a dial error that a later try may not meet: no
+// server listening yet, a timeout, a connection cut during the handshake.
+func unreachable(err error) bool {
+	var netErr net.Error
+	return errors.Is(err, nats.ErrNoServers) || errors.Is(err, nats.ErrTimeout) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &netErr) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET)
 }

@@ -9,10 +9,18 @@
 // the same on both, and code written for a local channel runs over
 // JetStream with only the constructor changed:
 //
-//	conn, err := jetstream.Connect(ctx, "")                          // embedded server; or "nats://host:4222"
+//	conn, err := jetstream.Connect(ctx, "nats://host:4222")          // or "" for an embedded server (package embedded)
 //	tx, rx, err := jetstream.Bounded[Job](ctx, conn, "jobs", 10_000)
 //	err = tx.SendContext(ctx, job)                                  // waits while the stream is full
 //	err = pool.Serve(ctx, rx, 8, handle)                            // the local pool's code, unchanged
+//
+// The embedded nats-server lives in package embedded, so that a program
+// that only connects by URL does not link it; importing embedded lets
+// Connect start one for an empty URL, and embedded.WithServer runs it on a
+// fixed port for other processes.
+//
+// A process that only consumes a channel another made opens it as it is
+// with Open, which never changes its capacity or settings.
 //
 // Delivery is at-least-once, end to end: a message is acknowledged only
 // when the work it feeds is done. pool.Serve and pipeline.FromReceiver

@@ -7,6 +7,7 @@ import (
 
 	"github.com/baton-go/baton/channel"
 	"github.com/baton-go/baton/jetstream"
+	_ "github.com/baton-go/baton/jetstream/embedded" // lets Connect(ctx, "") start an embedded server
 	"github.com/baton-go/baton/pool"
 )
 

@@ -99,7 +99,7 @@ func TestOneWorkerLocalAndDistributed(t *testing.T) {
 		l.check(t, n)
 	})
 	t.Run("jetstream/pool", func(t *testing.T) {
-		conn := embedded(t)
+		conn := embeddedConn(t)
 		tx, rx, err := jetstream.Bounded[int](ctx, conn, "onecode", 64)
 		if err != nil {
 			t.Fatal(err)
@@ -125,7 +125,7 @@ func TestOneWorkerLocalAndDistributed(t *testing.T) {
 		l.check(t, n)
 	})
 	t.Run("jetstream/pipeline", func(t *testing.T) {
-		conn := embedded(t)
+		conn := embeddedConn(t)
 		tx, rx, err := jetstream.Bounded[int](ctx, conn, "onecode", 64)
 		if err != nil {
 			t.Fatal(err)

@@ -53,10 +53,18 @@ type recvShared struct {
 	handles int
 	started bool
 	stopped bool
-	cc      jetstream.ConsumeContext
+
+	// slots holds a token for each free place in deliveries; a fetch
+	// takes one for each message it asks for (see pull).
+	slots        chan struct{}
+	pullCtx      context.Context
+	cancelPulls  context.CancelFunc
+	pullers      sync.WaitGroup
+	lastActivity atomic.Int64 // unix nanos of the last fetch issued or message fetched
 
 	deliveries chan *delivery
-	done       chan struct{} // closed by stop: the callback and the keeper return
+	done       chan struct{} // closed by Close: receives end
+	stopKeep   chan struct{} // closed by Close once the fetches ended: the keeper returns
 	gone       chan struct{} // closed when the consumer or stream is deleted
 	goneOnce   sync.Once
 	checking   atomic.Bool // a consumeErr check is running
@@ -69,7 +77,9 @@ type recvShared struct {
 
 	ack acker
 
-	received, redelivered, acked, nacked, dead, ackFailures atomic.Int64
+	received, redelivered, acked, nacked, dead, ackFailures, signals, swept atomic.Int64
+
+	sweep sweeper
 }
 
 // ReceiverStats counts what a Receiver and its clones did.
@@ -80,6 +90,8 @@ type ReceiverStats struct {
 	Nacked       int64 // messages handed back for a later delivery
 	DeadLettered int64 // messages moved to the dead-letter stream
 	AckFailures  int64 // acknowledgements never confirmed: the server delivers those again
+	InProgress   int64 // in-progress signals sent, for messages held longer than a third of AckWait
+	Leftovers    int64 // acknowledged messages a crashed server had left in the stream, removed (see Open)
 }
 
 func newReceiver[T any](ch *chanInfo, cons jetstream.Consumer) *Receiver[T] {
@@ -89,9 +101,11 @@ func newReceiver[T any](ch *chanInfo, cons jetstream.Consumer) *Receiver[T] {
 		handles:    1,
 		deliveries: make(chan *delivery, ch.cf.prefetch),
 		done:       make(chan struct{}),
+		stopKeep:   make(chan struct{}),
 		gone:       make(chan struct{}),
 	}
 	rs.ack.rs = rs
+	rs.sweep = sweeper{rs: rs, seen: ch.conn.reconnects.Load(), done: make(chan sweepResult, 1)}
 	return &Receiver[T]{ch: ch, rs: rs}
 }
 
@@ -102,23 +116,19 @@ func (rs *recvShared) start() error {
 	if rs.started || rs.stopped {
 		return nil
 	}
-	cc, err := rs.cons.Consume(rs.arrive,
-		jetstream.PullMaxMessages(rs.ch.cf.prefetch),
-		// A pull that a lost server or a leader change left unanswered is
-		// noticed by missing heartbeats; the defaults take 30s to notice,
-		// these 2s, at the cost of one small request every 4s when idle.
-		jetstream.PullExpiry(4*time.Second),
-		jetstream.PullHeartbeat(time.Second),
-		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) { rs.consumeErr(err) }))
-	if err != nil {
-		return fmt.Errorf("jetstream: receive from %q: %w", rs.ch.name, err)
-	}
 	if err := rs.ack.start(rs); err != nil {
-		cc.Stop()
-		<-cc.Closed()
 		return fmt.Errorf("jetstream: receive from %q: %w", rs.ch.name, err)
 	}
-	rs.cc, rs.started = cc, true
+	rs.slots = make(chan struct{}, cap(rs.deliveries))
+	for range cap(rs.slots) {
+		rs.slots <- struct{}{}
+	}
+	rs.pullCtx, rs.cancelPulls = context.WithCancel(context.Background())
+	rs.started = true
+	for range fetchers {
+		rs.pullers.Add(1)
+		go rs.pull()
+	}
 	rs.keeper.Add(1)
 	go rs.keep()
 	return nil
@@ -164,26 +174,18 @@ func isGone(err error) bool {
 		errors.Is(err, jetstream.ErrConsumerNotFound)
 }
 
-// arrive is the consume callback: it tracks each delivery from the moment
-// it reaches this process, so the keeper's in-progress signals cover the
-// time it waits for a caller, then hands it to a receive. Blocking here is
-// how a busy process stops asking for more.
+// arrive tracks each delivery the moment it reaches this process, so the
+// keeper's in-progress signals cover the time it waits for a caller, and
+// buffers it for a receive. The fetch that brought it holds a slot for it,
+// so it never waits for room. While the Receiver closes, what arrives is
+// buffered too, and handed back by Close once the fetch has ended: handed
+// back at once, the server would deliver it again to the fetch still
+// open, round and round.
 func (rs *recvShared) arrive(m jetstream.Msg) {
-	select {
-	case <-rs.done:
-		_ = m.Nak() // closing: hand it to another Receiver now rather than after AckWait
-		return
-	default:
-	}
 	d := &delivery{msg: m, rs: rs, arrived: time.Now()}
 	d.lastSignal.Store(d.arrived.UnixNano())
 	rs.tracked.Store(d, struct{}{})
-	select {
-	case rs.deliveries <- d:
-	case <-rs.done:
-		rs.tracked.Delete(d)
-		_ = m.Nak() // hand it to another Receiver now rather than after AckWait
-	}
+	rs.deliveries <- d
 }
 
 // keep sends an in-progress signal for every tracked delivery that has
@@ -200,10 +202,11 @@ func (rs *recvShared) keep() {
 	lastRange := time.Now()
 	for {
 		select {
-		case <-rs.done:
+		case <-rs.stopKeep: // not done: while Close waits for the fetch, what this process holds must not come back to it
 			return
 		case now := <-t.C:
 			rs.ack.retry(now)
+			rs.sweep.tick(now)
 			if now.Sub(lastRange) < every/2 {
 				continue
 			}
@@ -213,6 +216,7 @@ func (rs *recvShared) keep() {
 				if now.UnixNano()-d.lastSignal.Load() >= int64(every) {
 					d.lastSignal.Store(now.UnixNano())
 					_ = d.msg.InProgress()
+					rs.signals.Add(1)
 				}
 				return true
 			})
@@ -321,6 +325,7 @@ func (r *Receiver[T]) recv(ctx context.Context, wait bool) (*delivery, T, error)
 		if wait {
 			select {
 			case d = <-rs.deliveries:
+				rs.slots <- struct{}{}
 			case <-ctx.Done():
 				return nil, zero, ctx.Err()
 			case <-rs.done:
@@ -331,6 +336,7 @@ func (r *Receiver[T]) recv(ctx context.Context, wait bool) (*delivery, T, error)
 		} else {
 			select {
 			case d = <-rs.deliveries:
+				rs.slots <- struct{}{}
 			default:
 				return nil, zero, channel.ErrEmpty
 			}
@@ -380,8 +386,9 @@ func (r *Receiver[T]) Clone() *Receiver[T] {
 }
 
 // Close closes this handle: its receives fail with channel.ErrClosed.
-// Closing the last handle stops pulling, hands the messages buffered here
-// back to the server for other Receivers, and waits (up to 10s) until the
+// Closing the last handle stops pulling (once the fetch in flight has gone
+// quiet, within 2s), hands the messages buffered here back to the server
+// for other Receivers, and waits (up to 10s) until the
 // acknowledgements of settled messages are confirmed, so work reported done
 // is not done again. Messages received but not yet settled stay the
 // caller's: settling them after Close still works while the connection is
@@ -407,13 +414,10 @@ func (r *Receiver[T]) Close() {
 	if !started {
 		return
 	}
-	// Drain, not Stop: Stop drops what nats.go has buffered, which would
-	// then wait out AckWait; Drain passes it to arrive, which hands it back.
-	rs.cc.Drain()
-	select {
-	case <-rs.cc.Closed():
-	case <-time.After(10 * time.Second):
-	}
+	// A fetch cut short loses the messages on their way: the server
+	// delivers those again after AckWait. Those that arrived are handed
+	// back below, for other Receivers, at once.
+	rs.stopPulls()
 	// Hand the buffered deliveries back now, for other Receivers, rather
 	// than after AckWait.
 	for drained := false; !drained; {
@@ -426,6 +430,7 @@ func (r *Receiver[T]) Close() {
 			drained = true
 		}
 	}
+	close(rs.stopKeep)
 	rs.keeper.Wait()
 	rs.errMu.Lock()
 	rs.errClosed = true
@@ -450,5 +455,7 @@ func (r *Receiver[T]) Stats() ReceiverStats {
 		Nacked:       rs.nacked.Load(),
 		DeadLettered: rs.dead.Load(),
 		AckFailures:  rs.ackFailures.Load(),
+		InProgress:   rs.signals.Load(),
+		Leftovers:    rs.swept.Load(),
 	}
 }

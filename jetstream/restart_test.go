@@ -1,21 +1,28 @@
 package jetstream_test
 
 import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/baton-go/baton/jetstream"
+	"github.com/baton-go/baton/jetstream/embedded"
 )
 
 // A server that restarts (same port, same store) while a send waits for
 // room: the send resumes after the reconnect and the message is stored once.
 func TestSendSurvivesServerRestart(t *testing.T) {
 	ctx := testCtx(t)
-	port, err := jetstream.FreePort()
+	port, err := embedded.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := jetstream.ServerConfig{Port: port, StoreDir: t.TempDir()}
-	srv, err := jetstream.StartServer(cfg)
+	cfg := embedded.Config{Port: port, StoreDir: t.TempDir()}
+	srv, err := embedded.Start(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +47,7 @@ func TestSendSurvivesServerRestart(t *testing.T) {
 	waitFor(t, "the send to wait for room", func() bool { return tx.Stats().FullRetries > 0 })
 
 	srv.Shutdown()
-	if srv, err = jetstream.StartServer(cfg); err != nil {
+	if srv, err = embedded.Start(cfg); err != nil {
 		t.Fatal(err)
 	}
 	for want := range 3 {
@@ -63,5 +70,67 @@ func TestSendSurvivesServerRestart(t *testing.T) {
 	}
 	if info.State.LastSeq != 3 {
 		t.Fatalf("the stream stored %d messages for 3 sends", info.State.LastSeq)
+	}
+}
+
+// A worker started before its broker waits for it: Connect keeps trying
+// until the broker is up, 2s later, and then the work flows.
+func TestWorkerStartsBeforeBroker(t *testing.T) {
+	const n = 200
+	ctx, cancel := faultCtx(n)
+	defer cancel()
+	dir := t.TempDir()
+	port, err := embedded.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "nats://127.0.0.1:" + strconv.Itoa(port)
+	log := filepath.Join(dir, "worker.log")
+	worker := startProc(t, "worker", urlEnv+"="+url, logEnv+"="+log, replicasEnv+"=1", handlerEnv+"=0s")
+	defer func() { worker.stop(t) }()
+	time.Sleep(2 * time.Second) // the scenario, not a timing assertion: the worker's first dials find no server
+	select {
+	case <-worker.done:
+		t.Fatalf("the worker gave up before the broker started: %s", worker.stderrText())
+	default:
+	}
+	broker := startProc(t, "broker", portEnv+"="+strconv.Itoa(port), storeEnv+"="+filepath.Join(dir, "store"))
+	defer func() { broker.stop(t) }()
+
+	conn, err := jetstream.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	tx, rx, err := jetstream.Bounded[job](ctx, conn, faultChannel, faultCapacity, faultOptions(1)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rx.Close()
+	if _, err := produceJobs(ctx, tx, n); err != nil {
+		t.Fatal(err)
+	}
+	waitProgress(t, "every job", func() int { c, _ := tally(t, []string{log}, n); return distinct(c) }, n)
+	worker.stop(t) // before the broker, so that it need not wait for a lost server to settle
+}
+
+// Connect to a URL with no server behind it keeps trying until ctx ends,
+// then fails with an error that names the URL and wraps ctx's error.
+func TestConnectWaitsUntilCtxEnds(t *testing.T) {
+	port, err := embedded.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "nats://127.0.0.1:" + strconv.Itoa(port)
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	_, err = jetstream.Connect(ctx, url)
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), url) {
+		t.Fatalf("Connect to a closed port: %v; want an error naming %s and wrapping DeadlineExceeded", err, url)
+	}
+	cctx, ccancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(300 * time.Millisecond); ccancel() }()
+	if _, err := jetstream.Connect(cctx, url); !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), url) {
+		t.Fatalf("Connect cancelled: %v; want an error naming %s and wrapping Canceled", err, url)
 	}
 }

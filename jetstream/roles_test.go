@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/baton-go/baton/jetstream"
+	"github.com/baton-go/baton/jetstream/embedded"
 	"github.com/baton-go/baton/pool"
 )
 
@@ -59,6 +60,8 @@ func runRole(role string) int {
 		err = runBrokerRole()
 	case "worker":
 		err = runWorkerRole()
+	case "consumer":
+		err = runConsumerRole()
 	default:
 		err = fmt.Errorf("unknown role %q", role)
 	}
@@ -74,14 +77,14 @@ func runRole(role string) int {
 func runBrokerRole() error {
 	port, _ := strconv.Atoi(os.Getenv(portEnv))
 	cport, _ := strconv.Atoi(os.Getenv(clusterEnv))
-	cfg := jetstream.ServerConfig{Name: os.Getenv(nameEnv), Port: port, StoreDir: os.Getenv(storeEnv)}
+	cfg := embedded.Config{Name: os.Getenv(nameEnv), Port: port, StoreDir: os.Getenv(storeEnv)}
 	if cport != 0 {
 		cfg.ClusterName, cfg.ClusterPort = "baton-test", cport
 		cfg.Routes = strings.Split(os.Getenv(routesEnv), ",")
 	}
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM)
-	srv, err := jetstream.StartServer(cfg)
+	srv, err := embedded.Start(cfg)
 	if err != nil {
 		return err
 	}
@@ -121,6 +124,9 @@ func runWorkerRole() error {
 		_, err := log.WriteString(strconv.Itoa(j.ID) + "\n")
 		return err
 	})
+	st := rx.Stats()
+	fmt.Fprintf(os.Stderr, "worker: received %d (%d redelivered), %d acked, %d leftovers of a broker crash removed\n",
+		st.Received, st.Redelivered, st.Acked, st.Leftovers)
 	if ctx.Err() != nil {
 		return nil
 	}

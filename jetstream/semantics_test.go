@@ -29,7 +29,7 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 // A full stream refuses TrySend with ErrFull and the value back, and makes
 // SendContext wait, with retries, until a receive makes room.
 func TestFullStreamBackPressure(t *testing.T) {
-	conn := embedded(t)
+	conn := embeddedConn(t)
 	ctx := testCtx(t)
 	tx, rx, err := jetstream.Bounded[int](ctx, conn, "full", 3)
 	if err != nil {
@@ -89,7 +89,7 @@ func TestFullStreamBackPressure(t *testing.T) {
 // and each producer's values arrive in the order it sent them when one
 // consumer reads.
 func TestStressLedger(t *testing.T) {
-	conn := embedded(t)
+	conn := embeddedConn(t)
 	ctx := testCtx(t)
 	const producers, consumers, per = 4, 4, 500
 	tx, rx, err := jetstream.Bounded[[2]int](ctx, conn, "ledger", 40)
@@ -154,7 +154,7 @@ func TestStressLedger(t *testing.T) {
 }
 
 func TestPerProducerOrder(t *testing.T) {
-	conn := embedded(t)
+	conn := embeddedConn(t)
 	ctx := testCtx(t)
 	tx, rx, err := jetstream.Bounded[int](ctx, conn, "order", 8)
 	if err != nil {
@@ -186,7 +186,7 @@ func TestPerProducerOrder(t *testing.T) {
 // A failed message comes back, counted as a redelivery, and goes to the
 // dead-letter stream with the error once delivered MaxDeliver times.
 func TestNakThenDeadLetter(t *testing.T) {
-	conn := embedded(t)
+	conn := embeddedConn(t)
 	ctx := testCtx(t)
 	tx, rx, err := jetstream.Bounded[string](ctx, conn, "poison", 10,
 		jetstream.WithMaxDeliver(3), jetstream.WithBackoff(func(int) time.Duration { return time.Millisecond }))
@@ -240,7 +240,7 @@ func lastDead(t *testing.T, conn *jetstream.Conn, name string) *natsjs.RawStream
 // A message that does not decode never reaches a handler: it goes to the
 // dead-letter stream with the decoding error, and the next one is received.
 func TestUndecodableMessageDeadLettered(t *testing.T) {
-	conn := embedded(t)
+	conn := embeddedConn(t)
 	ctx := testCtx(t)
 	tx, rx, err := jetstream.Bounded[int](ctx, conn, "decode", 10)
 	if err != nil {
@@ -265,7 +265,7 @@ func TestUndecodableMessageDeadLettered(t *testing.T) {
 // A handler slower than AckWait keeps its message: the in-progress signals
 // stop the server from delivering it again while the work runs.
 func TestSlowHandlerKeepsItsMessage(t *testing.T) {
-	conn := embedded(t)
+	conn := embeddedConn(t)
 	ctx := testCtx(t)
 	const ackWait = 300 * time.Millisecond
 	tx, rx, err := jetstream.Bounded[int](ctx, conn, "slow", 10, jetstream.WithAckWait(ackWait))
@@ -295,7 +295,7 @@ func TestSlowHandlerKeepsItsMessage(t *testing.T) {
 // Values received by a Receiver that is closed before settling them are
 // delivered again to the next one: closing is not acknowledging.
 func TestUnsettledMessageComesBack(t *testing.T) {
-	conn := embedded(t)
+	conn := embeddedConn(t)
 	ctx := testCtx(t)
 	tx, rx, err := jetstream.Bounded[int](ctx, conn, "unsettled", 10, jetstream.WithAckWait(200*time.Millisecond))
 	if err != nil {
@@ -327,7 +327,7 @@ func TestUnsettledMessageComesBack(t *testing.T) {
 // comes back more often than MaxDeliver, instead of going to the dead
 // letters.
 func TestAbandonedMessageIsNotDeadLettered(t *testing.T) {
-	conn := embedded(t)
+	conn := embeddedConn(t)
 	ctx := testCtx(t)
 	tx, rx, err := jetstream.Bounded[int](ctx, conn, "abandon", 10, jetstream.WithMaxDeliver(2))
 	if err != nil {
@@ -357,7 +357,7 @@ func TestAbandonedMessageIsNotDeadLettered(t *testing.T) {
 // Closing a Receiver hands back what it prefetched: another Receiver gets
 // those messages at once, not after AckWait (an hour here).
 func TestCloseHandsBackPrefetched(t *testing.T) {
-	conn := embedded(t)
+	conn := embeddedConn(t)
 	ctx := testCtx(t)
 	opts := []jetstream.Option{jetstream.WithAckWait(time.Hour)}
 	tx, rx, err := jetstream.Bounded[int](ctx, conn, "handback", 100, opts...)

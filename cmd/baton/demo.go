@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/baton-go/baton/jetstream"
+	"github.com/baton-go/baton/jetstream/embedded"
 	"github.com/baton-go/baton/pool"
 )
 
@@ -154,7 +155,7 @@ func (d *demo) run(ctx context.Context) error {
 	}
 	defer os.RemoveAll(dir)
 	d.dir = dir
-	if d.port, err = jetstream.FreePort(); err != nil {
+	if d.port, err = embedded.FreePort(); err != nil {
 		return err
 	}
 	d.url = "nats://127.0.0.1:" + strconv.Itoa(d.port)
@@ -473,7 +474,7 @@ func demoBroker(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	srv, err := jetstream.StartServer(jetstream.ServerConfig{Port: port, StoreDir: os.Getenv("BATON_DEMO_STORE")})
+	srv, err := embedded.Start(embedded.Config{Port: port, StoreDir: os.Getenv("BATON_DEMO_STORE")})
 	if err != nil {
 		return err
 	}

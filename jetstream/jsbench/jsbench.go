@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/baton-go/baton/jetstream"
+	"github.com/baton-go/baton/jetstream/embedded"
 	"github.com/baton-go/baton/pool"
 	natsjs "github.com/nats-io/nats.go/jetstream"
 )
@@ -22,16 +23,18 @@ import (
 // Config is one benchmark setup. The zero value of each field takes the
 // default in brackets.
 type Config struct {
-	Messages  int    // per round [20000]
-	Producers int    // sending processes, each with its own connection [2]
-	Workers   int    // receiving processes, each with its own connection [3]
-	Size      int    // payload bytes [64]
-	Window    int    // sends in flight per producer: the raw client's async window, baton's concurrent sends [64]
-	Replicas  int    // 1, or 3 for a three-server cluster [1]
-	Rounds    int    // rounds; each runs raw and baton, alternating which goes first [5]
-	Memory    bool   // memory storage instead of files
-	Only      string // "raw", "raw-id" or "baton" runs only that one; empty runs raw and baton
-	WithIDs   bool   // also run "raw-id": the raw client with a message ID on each publish, as baton sends, to show what deduplication costs
+	Messages  int           // per round [20000]
+	Producers int           // sending processes, each with its own connection [2]
+	Workers   int           // receiving processes, each with its own connection [3]
+	Size      int           // payload bytes [64]
+	Window    int           // sends in flight per producer: the raw client's async window, baton's concurrent sends [64]
+	Replicas  int           // 1, or 3 for a three-server cluster [1]
+	Rounds    int           // rounds; each runs raw and baton, alternating which goes first [5]
+	Memory    bool          // memory storage instead of files
+	Only      string        // "raw", "raw-id" or "baton" runs only that one; empty runs raw and baton
+	WithIDs   bool          // also run "raw-id": the raw client with a message ID on each publish, as baton sends, to show what deduplication costs
+	AckWait   time.Duration // baton's AckWait [jetstream.DefaultAckWait]
+	Hold      time.Duration // how long each handler works (baton only): makes messages wait in the prefetch buffers [0]
 }
 
 func (c Config) withDefaults() Config {
@@ -67,7 +70,7 @@ func (c Config) Validate() error {
 // Cluster is the servers a benchmark runs against: one, or three joined
 // in a cluster, all embedded in this process on 127.0.0.1.
 type Cluster struct {
-	servers []*jetstream.Server
+	servers []*embedded.Server
 	URL     string
 }
 
@@ -75,15 +78,15 @@ type Cluster struct {
 // temporary directories.
 func StartCluster(n int) (*Cluster, error) {
 	if n == 1 {
-		s, err := jetstream.StartServer(jetstream.ServerConfig{})
+		s, err := embedded.Start(embedded.Config{})
 		if err != nil {
 			return nil, err
 		}
-		return &Cluster{servers: []*jetstream.Server{s}, URL: s.URL()}, nil
+		return &Cluster{servers: []*embedded.Server{s}, URL: s.URL()}, nil
 	}
 	var ports, cports []int
 	for range 2 * n {
-		p, err := jetstream.FreePort()
+		p, err := embedded.FreePort()
 		if err != nil {
 			return nil, err
 		}
@@ -100,7 +103,7 @@ func StartCluster(n int) (*Cluster, error) {
 	}
 	c := &Cluster{URL: strings.Join(urls, ",")}
 	for i := range n {
-		s, err := jetstream.StartServer(jetstream.ServerConfig{
+		s, err := embedded.Start(embedded.Config{
 			Name: "bench" + strconv.Itoa(i), Port: ports[i],
 			ClusterName: "jsbench", ClusterPort: cports[i], Routes: routes,
 		})
@@ -128,6 +131,11 @@ type Result struct {
 	Round   int
 	Elapsed time.Duration
 	Rate    float64 // messages per second
+	// Redelivered counts deliveries after the first (baton only): with
+	// no crash, each is a message whose in-progress signal came too late.
+	Redelivered int64
+	// InProgress counts the in-progress signals baton's Receivers sent.
+	InProgress int64
 }
 
 // Run runs cfg.Rounds rounds against the cluster at url; each round runs
@@ -154,16 +162,18 @@ func Run(ctx context.Context, url string, cfg Config, report func(Result)) ([]Re
 		for _, impl := range impls {
 			name := fmt.Sprintf("jsbench_%s_%d_%d", impl, round, time.Now().UnixNano()%1e6)
 			var d time.Duration
+			var st jetstream.ReceiverStats
 			var err error
 			if impl != "baton" {
 				d, err = runRaw(ctx, url, cfg, name, impl == "raw-id")
 			} else {
-				d, err = runBaton(ctx, url, cfg, name)
+				d, st, err = runBaton(ctx, url, cfg, name)
 			}
 			if err != nil {
 				return out, fmt.Errorf("%s round %d: %w", impl, round+1, err)
 			}
-			r := Result{Impl: impl, Round: round + 1, Elapsed: d, Rate: float64(cfg.Messages) / d.Seconds()}
+			r := Result{Impl: impl, Round: round + 1, Elapsed: d, Rate: float64(cfg.Messages) / d.Seconds(),
+				Redelivered: st.Redelivered, InProgress: st.InProgress}
 			out = append(out, r)
 			if report != nil {
 				report(r)
@@ -229,19 +239,23 @@ func payload(size int) []byte {
 // producer, and receives with pool.Serve over each worker's Receiver:
 // the code a user writes. Each message is acknowledged after its handler,
 // with the acknowledgement confirmed.
-func runBaton(ctx context.Context, url string, cfg Config, name string) (time.Duration, error) {
+func runBaton(ctx context.Context, url string, cfg Config, name string) (time.Duration, jetstream.ReceiverStats, error) {
+	var st jetstream.ReceiverStats
 	conns, err := connect(ctx, url, cfg.Producers+cfg.Workers+1)
 	if err != nil {
-		return 0, err
+		return 0, st, err
 	}
 	defer closeAll(conns)
 	opts := []jetstream.Option{jetstream.WithCodec(jetstream.Raw), jetstream.WithReplicas(cfg.Replicas), jetstream.WithWindow(cfg.Window)}
+	if cfg.AckWait > 0 {
+		opts = append(opts, jetstream.WithAckWait(cfg.AckWait))
+	}
 	if cfg.Memory {
 		opts = append(opts, jetstream.WithMemoryStorage())
 	}
 	admin := conns[len(conns)-1]
 	if _, _, err := jetstream.Bounded[[]byte](ctx, admin, name, cfg.Messages, opts...); err != nil {
-		return 0, err
+		return 0, st, err
 	}
 	defer admin.JetStream().DeleteStream(context.Background(), name)
 	defer admin.JetStream().DeleteStream(context.Background(), jetstream.DeadLetterStream(name))
@@ -250,7 +264,7 @@ func runBaton(ctx context.Context, url string, cfg Config, name string) (time.Du
 	for i, c := range conns[:len(conns)-1] {
 		tx, rx, err := jetstream.Bounded[[]byte](ctx, c, name, cfg.Messages, opts...)
 		if err != nil {
-			return 0, err
+			return 0, st, err
 		}
 		if i < cfg.Producers {
 			txs = append(txs, tx)
@@ -268,6 +282,9 @@ func runBaton(ctx context.Context, url string, cfg Config, name string) (time.Du
 	for _, rx := range rxs {
 		wg.Go(func() {
 			_ = pool.Serve(wctx, rx, 4, func(_ context.Context, b []byte) error {
+				if cfg.Hold > 0 {
+					time.Sleep(cfg.Hold)
+				}
 				sum.Add(int64(len(b)))
 				if handled.Add(1) == int64(cfg.Messages) {
 					stop()
@@ -298,16 +315,22 @@ func runBaton(ctx context.Context, url string, cfg Config, name string) (time.Du
 	if err := <-errs; err != nil {
 		stop()
 		wg.Wait()
-		return 0, err
+		return 0, st, err
 	}
 	wg.Wait()
 	if handled.Load() < int64(cfg.Messages) {
-		return 0, fmt.Errorf("handled %d of %d", handled.Load(), cfg.Messages)
+		return 0, st, fmt.Errorf("handled %d of %d", handled.Load(), cfg.Messages)
 	}
 	if err := waitEmpty(ctx, admin.JetStream(), name); err != nil {
-		return 0, err
+		return 0, st, err
 	}
-	return time.Since(start), nil
+	elapsed := time.Since(start)
+	for _, rx := range rxs {
+		rst := rx.Stats()
+		st.Redelivered += rst.Redelivered
+		st.InProgress += rst.InProgress
+	}
+	return elapsed, st, nil
 }
 
 func splitEven(n, parts int) []int {

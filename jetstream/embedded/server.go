@@ -1,4 +1,13 @@
-package jetstream
+// Package embedded runs nats-server inside the process, for the jetstream
+// package: a broker for one machine, for tests, demos, and the two-process
+// shape where one process runs the broker and the others connect to it by
+// URL. It is a package of its own so that a program that only connects by
+// URL does not link nats-server (some 25 MB); importing it, even as
+//
+//	import _ "github.com/baton-go/baton/jetstream/embedded"
+//
+// lets jetstream.Connect start a broker for an empty URL.
+package embedded
 
 import (
 	"errors"
@@ -9,14 +18,44 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/baton-go/baton/jetstream"
 	"github.com/nats-io/nats-server/v2/server"
 )
 
-// ServerConfig describes an embedded nats-server with JetStream. Every
+func init() {
+	jetstream.RegisterBroker(func(storeDir string) (jetstream.Broker, error) {
+		return start(Config{StoreDir: storeDir})
+	})
+}
+
+// start is Start for jetstream: a failed start must return a nil
+// interface, not a nil *Server in one.
+func start(cfg Config) (jetstream.Broker, error) {
+	s, err := Start(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// WithServer makes jetstream.Connect, given an empty URL, start an
+// embedded server with cfg (a fixed port for other processes to connect
+// to, a payload limit, users) and stop it at Close. An empty StoreDir in
+// cfg takes jetstream.WithStoreDir's, in whichever order they come.
+func WithServer(cfg Config) jetstream.ConnectOption {
+	return jetstream.WithBroker(func(storeDir string) (jetstream.Broker, error) {
+		if cfg.StoreDir == "" {
+			cfg.StoreDir = storeDir
+		}
+		return start(cfg)
+	})
+}
+
+// Config describes an embedded nats-server with JetStream. Every
 // listener binds 127.0.0.1 only: an embedded broker is for one machine, or
 // for tests and demos of many processes on one machine; a real deployment
 // runs nats-server itself and passes its URLs to Connect.
-type ServerConfig struct {
+type Config struct {
 	// Name identifies the server in a cluster. Empty picks a unique name.
 	Name string
 	// Port is the client port. 0 picks a free port when the server
@@ -47,18 +86,18 @@ type ServerConfig struct {
 	Logs bool
 }
 
-// Server is an embedded nats-server with JetStream, started by StartServer
-// or by Connect with an empty URL.
+// Server is an embedded nats-server with JetStream, started by Start, or
+// by jetstream.Connect with an empty URL.
 type Server struct {
 	srv     *server.Server
 	tempDir string
 }
 
-// StartServer starts an embedded nats-server with JetStream and waits until
+// Start starts an embedded nats-server with JetStream and waits until
 // it accepts connections. In a cluster it does not wait for the JetStream
-// leader election, which needs the other servers: Bounded retries until the
+// leader election, which needs the other servers: jetstream.Bounded retries until the
 // cluster can answer, within its ctx.
-func StartServer(cfg ServerConfig) (*Server, error) {
+func Start(cfg Config) (*Server, error) {
 	opts := &server.Options{
 		ServerName: cfg.Name,
 		Host:       "127.0.0.1",
@@ -73,7 +112,7 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 		opts.Port = server.RANDOM_PORT
 	}
 	if cfg.Port < 0 {
-		return nil, fmt.Errorf("jetstream: server port %d: must be 0 (any free port) or a port number", cfg.Port)
+		return nil, fmt.Errorf("embedded: server port %d: must be 0 (any free port) or a port number", cfg.Port)
 	}
 	if cfg.MaxMemory > 0 {
 		opts.JetStreamMaxMemory = cfg.MaxMemory
@@ -82,7 +121,7 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 	if opts.StoreDir == "" {
 		dir, err := os.MkdirTemp("", "baton-jetstream-")
 		if err != nil {
-			return nil, fmt.Errorf("jetstream: store directory: %w", err)
+			return nil, fmt.Errorf("embedded: store directory: %w", err)
 		}
 		opts.StoreDir, s.tempDir = dir, dir
 	}
@@ -92,7 +131,7 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 			u, err := url.Parse(r)
 			if err != nil {
 				s.removeTemp()
-				return nil, fmt.Errorf("jetstream: route %q: %w", r, err)
+				return nil, fmt.Errorf("embedded: route %q: %w", r, err)
 			}
 			opts.Routes = append(opts.Routes, u)
 		}
@@ -106,7 +145,7 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 	srv, err := server.NewServer(opts)
 	if err != nil {
 		s.removeTemp()
-		return nil, fmt.Errorf("jetstream: embedded server: %w", err)
+		return nil, fmt.Errorf("embedded: embedded server: %w", err)
 	}
 	if cfg.Logs {
 		srv.ConfigureLogger()
@@ -117,7 +156,7 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 		srv.Shutdown()
 		srv.WaitForShutdown()
 		s.removeTemp()
-		return nil, errors.New("jetstream: embedded server did not become ready within 10s")
+		return nil, errors.New("embedded: embedded server did not become ready within 10s")
 	}
 	return s, nil
 }
@@ -129,7 +168,7 @@ func (s *Server) URL() string { return s.srv.ClientURL() }
 func (s *Server) Name() string { return s.srv.Name() }
 
 // Shutdown stops the server, waits until it has stopped, and removes its
-// store directory if StartServer made a temporary one. It is idempotent.
+// store directory if Start made a temporary one. It is idempotent.
 func (s *Server) Shutdown() {
 	s.srv.Shutdown()
 	s.srv.WaitForShutdown()
@@ -145,7 +184,7 @@ func (s *Server) removeTemp() {
 
 // FreePort returns a TCP port on 127.0.0.1 that was free a moment ago: the
 // fixed port a broker keeps across restarts. Another process may take it
-// in between, as with any such probe; StartServer then fails and says so.
+// in between, as with any such probe; Start then fails and says so.
 func FreePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
