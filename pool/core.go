@@ -101,6 +101,7 @@ type core[R any] struct {
 	tallies  [skipped + 1]atomic.Int64
 	waiting  atomic.Int64 // submitters in line
 	wanted   atomic.Int64 // workers wanted: target, or 0 once done
+	floor    floor        // Stats' own: the largest Succeeded it returned
 
 	// Set in New, then only read.
 	ctx      context.Context // every task's; cancelled to abort

@@ -144,20 +144,22 @@ func (c *core[R]) work(w *worker[R], goexited bool) {
 // A worker that goes on to take another task keeps its place in busy; one
 // that parks or leaves (keep false) is marked out for Running, then gives
 // its place up, so that a reader who sees the task counted as ended (see
-// stats) no longer sees it in Running. Success, the common case, is not
+// stats.go) no longer sees it in Running. Success, the common case, is not
 // counted here: Stats derives it. Callers hold mu.
 func (c *core[R]) account(w *worker[R], res outcome, keep bool) {
-	if !keep && !w.out.Load() {
-		w.out.Store(true)
+	// The tally first: Stats counts a task as ended once its worker's
+	// place is given up, so the tally must be in by then.
+	if res != none && res != succeeded {
+		c.tallies[res].Add(1)
 	}
-	if res == none {
+	if keep {
 		return
 	}
-	if !keep {
-		c.busy.Add(-1)
+	if !w.out.Load() {
+		w.out.Store(true)
 	}
-	if res != succeeded {
-		c.tallies[res].Add(1)
+	if res != none {
+		c.busy.Add(-1)
 	}
 }
 
