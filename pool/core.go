@@ -53,7 +53,11 @@ type core[R any] struct {
 	head, count int
 	qcap        int
 
-	seq uint64 // the next accepted task's number
+	// seq is the next accepted task's number, so also the count of
+	// tasks accepted: written under mu, and read without it by Stats. It
+	// shares the cache line of mu, which the submitter and the worker
+	// pass to each other for every task anyway.
+	seq atomic.Uint64
 
 	// The workers. live counts those that may take another task: busy
 	// ones and parked ones. all holds every worker goroutine that has not
@@ -85,23 +89,28 @@ type core[R any] struct {
 	inside  int  // Close and Shutdown calls waiting from inside a task
 	result  error
 	cause   error // why tasks were cancelled, for the result; nil for fail fast
-	obs     atomic.Pointer[observer]
-	// observed says obs is not nil, for the submit path: a plain field
-	// under mu is cheaper to test than an atomic.
-	observed bool
-	// structs lists every worker struct ever allocated, for Running, which
-	// reads it without mu: appended to under mu, never shrunk (structs
-	// are reused, never dropped).
+
+	// What Stats reads besides seq, written under mu but not per task
+	// (see stats.go), and what Stats and Running keep for themselves; on
+	// cache lines of their own, away from those read for every task.
+	_       [64]byte
+	busy    atomic.Int64 // workers in a task, or handed one
+	tallies [skipped + 1]atomic.Int64
+	waiting atomic.Int64 // submitters in line
+	wanted  atomic.Int64 // workers wanted: target, or 0 once done
+	floor   floor        // Stats' own: the largest Succeeded it returned
+	// structs lists every worker struct ever allocated, for Stats and
+	// Running, which read it without mu: appended to under mu, never
+	// shrunk (structs are reused, never dropped).
 	structs atomic.Pointer[[]*worker[R]]
 	runMu   sync.Mutex // Running's own: no worker takes it
+	_       [64]byte
 
-	// What Stats reads, written under mu (see stats.go).
-	accepted atomic.Uint64 // seq, published
-	busy     atomic.Int64  // workers in a task, or handed one (see stats.go)
-	tallies  [skipped + 1]atomic.Int64
-	waiting  atomic.Int64 // submitters in line
-	wanted   atomic.Int64 // workers wanted: target, or 0 once done
-	floor    floor        // Stats' own: the largest Succeeded it returned
+	// The attached observer, read for every task: by the worker in obs,
+	// by the submitter in observed, a plain field under mu, cheaper to
+	// test than an atomic. Both change only in Observe.
+	obs      atomic.Pointer[observer]
+	observed bool
 
 	// Set in New, then only read.
 	ctx      context.Context // every task's; cancelled to abort
@@ -255,8 +264,8 @@ func (c *core[R]) submit(ctx context.Context, j job[R]) error {
 		c.rejected.Add(1)
 		return err
 	}
-	if c.observed { // as stamp does: the task is numbered c.seq if placed
-		j.at = c.obs.Load().stamp(c.seq)
+	if c.observed { // as stamp does: the task is numbered seq if placed
+		j.at = c.obs.Load().stamp(c.seq.Load())
 	}
 	if c.first == len(c.line) {
 		if w, start, ok := c.place(j); ok {
@@ -311,8 +320,8 @@ func (c *core[R]) trySubmit(j job[R]) error {
 		c.rejected.Add(1)
 		return err
 	}
-	if c.observed { // as stamp does: the task is numbered c.seq if placed
-		j.at = c.obs.Load().stamp(c.seq)
+	if c.observed { // as stamp does: the task is numbered seq if placed
+		j.at = c.obs.Load().stamp(c.seq.Load())
 	}
 	if c.first == len(c.line) { // else the task would jump the line
 		if w, start, ok := c.place(j); ok {
@@ -592,9 +601,8 @@ func (c *core[R]) joined(extra error) error {
 // number gives j its number in acceptance order, publishing the count
 // for Stats. Callers hold mu, and have stamped j (see stamp).
 func (c *core[R]) number(j *job[R]) {
-	j.seq = c.seq
-	c.seq++
-	c.accepted.Store(c.seq)
+	j.seq = c.seq.Load() // a plain load: only writers under mu move it
+	c.seq.Store(j.seq + 1)
 }
 
 // stamp sets the acceptance time of j, about to be numbered, if it is one
@@ -605,7 +613,7 @@ func (c *core[R]) number(j *job[R]) {
 func (c *core[R]) stamp(j *job[R]) {
 	j.at = 0
 	if c.observed {
-		j.at = c.obs.Load().stamp(c.seq)
+		j.at = c.obs.Load().stamp(c.seq.Load())
 	}
 }
 
@@ -617,5 +625,5 @@ func (c *core[R]) observe(name string, o TaskObserver) {
 		c.obs.Store(nil)
 		return
 	}
-	c.obs.Store(&observer{name: name, o: o, from: c.seq})
+	c.obs.Store(&observer{name: name, o: o, from: c.seq.Load()})
 }

@@ -30,7 +30,7 @@ type Stats struct {
 // ended. Rather than a count of each, which would cost the submitter and
 // the worker an atomic write apiece per task more, the pool keeps:
 //
-//   - accepted, stored by the submitter;
+//   - accepted (seq), stored by the submitter;
 //   - each worker's took, the number of the task it took last: tasks are
 //     taken in acceptance order, so the largest is the count taken;
 //   - busy, which moves only when a worker parks, leaves or is handed a
@@ -70,7 +70,7 @@ func (c *core[R]) stats() Stats {
 	succeeded := c.floor.raise(taken - busy - other)
 	// Last, after the floor, which another reader may have raised from a
 	// later reading than this one's.
-	submitted := int64(c.accepted.Load())
+	submitted := int64(c.seq.Load())
 	return Stats{
 		Workers:   int(c.wanted.Load()),
 		Waiting:   int(max(c.waiting.Load(), 0)),
