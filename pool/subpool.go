@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"sync/atomic"
 )
 
 // Subpool is a smaller concurrency limit inside a pool: its tasks run on
@@ -43,10 +42,11 @@ type Subpool struct {
 	stopWatch func() bool
 	watchDone chan struct{}
 
-	linked    atomic.Bool // the parent's context is watched
-	watchOnce sync.Once
-	done      chan struct{}
-	spawns    sync.WaitGroup // goroutines replacing a run ended by runtime.Goexit
+	parentLink contextLink       // aborts the subpool when the parent's context ends; under mu
+	abortFn    func(cause error) // abort, as a func value made once
+	watchOnce  sync.Once
+	done       chan struct{}
+	spawns     sync.WaitGroup // goroutines replacing a run ended by runtime.Goexit
 
 	mu       sync.Mutex
 	queue    []*subTask // FIFO from qhead
@@ -61,7 +61,6 @@ type Subpool struct {
 	changed  chan struct{} // closed and replaced, for inside, when a run ended
 	closed   error         // why intake stopped, or nil
 	cause    error         // why tasks were dropped
-	unlink   func() bool
 	errs     []error
 	result   error
 	st       Stats // the counters; the gauges are filled in by Stats
@@ -118,6 +117,7 @@ func newSubpool(parent Runner, parentMax func() int, whose string, n int, opts [
 		changed:   make(chan struct{}),
 	}
 	s.ctx, s.cancel = context.WithCancelCause(cfg.ctx)
+	s.abortFn = s.abort
 	if cfg.ctx.Done() != nil {
 		pctx := cfg.ctx
 		s.watchDone = make(chan struct{})

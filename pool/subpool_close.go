@@ -159,12 +159,6 @@ func (s *Subpool) cleanUp() {
 			<-s.watchDone
 		}
 	})
-	s.mu.Lock()
-	unlink := s.unlink
-	s.unlink = nil
-	s.mu.Unlock()
-	if unlink != nil {
-		unlink()
-	}
+	s.parentLink.unlink(&s.mu)
 	s.cancel(context.Canceled)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 
 	"github.com/baton-go/baton/task"
 )
@@ -71,7 +70,7 @@ func (r *subRun) confirmLocked() {
 // subpool's queue until it is empty.
 func (r *subRun) run(pctx context.Context) error {
 	s := r.s
-	s.link(pctx)
+	s.parentLink.once(&s.mu, pctx, s.abortFn)
 	s.mu.Lock()
 	r.confirmLocked()
 	s.mu.Unlock()
@@ -189,7 +188,7 @@ func (s *Subpool) exec(pctx context.Context, t *subTask, on *onGoroutine, octx *
 		}
 		err = t.run(*octx) // an owner's wrapper: it recovers its own panics
 	} else {
-		err, panicked = callTask(s.ctx, t.run)
+		err, panicked = call(s.ctx, t.run)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -264,34 +263,4 @@ func (s *Subpool) dropLocked(t *subTask) {
 	if t.dropped != nil {
 		t.dropped()
 	}
-}
-
-// link makes the subpool's context end when the parent's does, once.
-func (s *Subpool) link(pctx context.Context) {
-	if s.linked.Load() {
-		return
-	}
-	s.mu.Lock()
-	if !s.linked.Load() {
-		if pctx.Done() != nil {
-			s.unlink = context.AfterFunc(pctx, func() { s.abort(context.Cause(pctx)) })
-		}
-		s.linked.Store(true)
-	}
-	s.mu.Unlock()
-}
-
-// callTask runs fn, turning a panic into a *task.PanicError.
-func callTask(ctx context.Context, fn func(context.Context) error) (err error, panicked bool) {
-	normal := false
-	defer func() {
-		if !normal {
-			if v := recover(); v != nil {
-				err, panicked = &task.PanicError{Value: v, Stack: debug.Stack()}, true
-			}
-		}
-	}()
-	err = fn(ctx)
-	normal = true
-	return err, false
 }
