@@ -84,10 +84,13 @@ func (p *publisher) publish(ctx context.Context, msg *nats.Msg, lost context.Con
 	p.mu.Lock()
 	p.waiting[token] = ch
 	p.mu.Unlock()
+	answered := false
 	defer func() {
-		p.mu.Lock()
-		delete(p.waiting, token)
-		p.mu.Unlock()
+		if !answered { // else answer removed it already
+			p.mu.Lock()
+			delete(p.waiting, token)
+			p.mu.Unlock()
+		}
 	}()
 	msg.Reply = p.prefix + token // each attempt of a send has its own token
 	if err := p.nc.PublishMsg(msg); err != nil {
@@ -97,6 +100,7 @@ func (p *publisher) publish(ctx context.Context, msg *nats.Msg, lost context.Con
 	defer t.Stop()
 	select {
 	case m := <-ch:
+		answered = true
 		duplicate, err = parsePubAck(m)
 		if errors.Is(err, nats.ErrNoResponders) {
 			t.Reset(noRespondersWait)
