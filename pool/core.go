@@ -14,9 +14,13 @@ import (
 // attached, the time it was accepted.
 type job[R any] struct {
 	seq uint64
-	at  int64
-	run func(context.Context) error
-	get func(context.Context) (R, error)
+	// slot, for a Results' own task (get), is its place in the reorder
+	// window: numbered apart from seq because the tasks of a group on a
+	// Results are owned (run) and take no place in the window.
+	slot uint64
+	at   int64
+	run  func(context.Context) error
+	get  func(context.Context) (R, error)
 	// dropped, for a task owned by a Group or a Subpool, is called instead
 	// of run when the pool drops the task unrun, so its owner stops
 	// waiting for it (see owned.go).
@@ -59,6 +63,9 @@ type core[R any] struct {
 	// shares the cache line of mu, which the submitter and the worker
 	// pass to each other for every task anyway.
 	seq atomic.Uint64
+	// slots numbers the tasks that yield to a Results' window (see
+	// job.slot). Guarded by mu.
+	slots uint64
 
 	// The workers. live counts those that may take another task: busy
 	// ones and parked ones. all holds every worker goroutine that has not
@@ -594,10 +601,14 @@ func (c *core[R]) joined(extra error) error {
 }
 
 // number gives j its number in acceptance order, publishing the count
-// for Stats. Callers hold mu, and have stamped j (see stamp).
+// for Stats, and a Results' task its place in the window. Callers hold mu, and have stamped j (see stamp).
 func (c *core[R]) number(j *job[R]) {
 	j.seq = c.seq.Load() // a plain load: only writers under mu move it
 	c.seq.Store(j.seq + 1)
+	if j.get != nil {
+		j.slot = c.slots
+		c.slots++
+	}
 }
 
 // stamp sets the acceptance time of j, about to be numbered, if it is one

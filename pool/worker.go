@@ -27,7 +27,7 @@ type worker[R any] struct {
 	room chan struct{} // a Results' worker waits here for room in the window
 
 	// Its goroutine's own, outside mu.
-	cur      uint64    // the number of the task in hand, for a Goexit
+	cur      uint64    // the window slot of the task in hand, for a Goexit
 	labelled *observer // the observer whose labels the goroutine carries
 
 	// took is 1 + the number of the task it took last, or 0 before its
@@ -127,7 +127,7 @@ func (c *core[R]) work(w *worker[R], goexited bool) {
 			return
 		}
 		w.out.Store(true)
-		if c.out != nil {
+		if c.out != nil && !w.curOwned {
 			var zero R
 			c.out.put(w.cur, zero, task.ErrGoexit)
 		}
@@ -326,16 +326,17 @@ func (c *core[R]) gone() {
 
 // run runs one task, unless the pool was aborted.
 func (c *core[R]) run(w *worker[R], j job[R], ob *observer) outcome {
-	w.cur, w.curOwned = j.seq, j.dropped != nil
+	w.cur, w.curOwned = j.slot, j.dropped != nil
 	w.took.Store(j.seq + 1)
 	if w.out.Load() {
 		w.out.Store(false)
 	}
 	if c.ctx.Err() != nil {
 		// Aborted: queued tasks are dropped, never run. A Results still
-		// owes the reader a result for each.
-		if c.out != nil {
-			c.out.cancelled(w, j.seq, c.ctx)
+		// owes the reader a result for each of its own (an owned task
+		// has no place in the window: its owner hears of it instead).
+		if c.out != nil && j.dropped == nil {
+			c.out.cancelled(w, j.slot, c.ctx)
 		}
 		if j.dropped != nil {
 			j.dropped()
