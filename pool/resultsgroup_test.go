@@ -24,24 +24,6 @@ func TestResultsGroupStress(t *testing.T) {
 	own := stressScale(5000)
 	r := pool.NewResults[int](3, pool.WithQueue(4), pool.WithWindow(8))
 
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		defer r.Close() // only once the groups are done: see below
-		rng := rand.New(rand.NewPCG(1, 1))
-		for i := range own {
-			spin := rng.IntN(50)
-			if err := r.Submit(context.Background(), func(context.Context) (int, error) {
-				for range spin {
-					runtime.Gosched()
-				}
-				return i, nil
-			}); err != nil {
-				t.Errorf("own submit %d: %v", i, err)
-				return
-			}
-		}
-	})
-
 	var groupTasks sync.WaitGroup
 	var groupsRan [6]int
 	for s := range len(groupsRan) {
@@ -83,6 +65,26 @@ func TestResultsGroupStress(t *testing.T) {
 		})
 	}
 
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		// Close only once the groups are done: a group's submit after
+		// Close is refused.
+		defer func() { groupTasks.Wait(); r.Close() }()
+		rng := rand.New(rand.NewPCG(1, 1))
+		for i := range own {
+			spin := rng.IntN(50)
+			if err := r.Submit(context.Background(), func(context.Context) (int, error) {
+				for range spin {
+					runtime.Gosched()
+				}
+				return i, nil
+			}); err != nil {
+				t.Errorf("own submit %d: %v", i, err)
+				return
+			}
+		}
+	})
+
 	next := 0
 	for v, err := range r.All() {
 		if err != nil {
@@ -93,12 +95,16 @@ func TestResultsGroupStress(t *testing.T) {
 		}
 		next++
 	}
-	// All ended: the Results was closed, after its own tasks, but the
-	// groups may still have been submitting, and were refused then.
-	groupTasks.Wait()
 	wg.Wait()
 	if next != own {
 		t.Fatalf("All yielded %d values, want %d", next, own)
+	}
+	total := int64(own)
+	for _, n := range groupsRan {
+		total += int64(n)
+	}
+	if st := r.Stats(); st.Submitted != total || st.Succeeded != total {
+		t.Fatalf("stats %+v, want %d submitted and succeeded", st, total)
 	}
 }
 
@@ -174,13 +180,16 @@ func TestResultsGroupAbortedByBreak(t *testing.T) {
 	r := pool.NewResults[int](1, pool.WithQueue(8))
 	r.Submit(context.Background(), func(context.Context) (int, error) { return 1, nil })
 	g := r.Group(context.Background())
+	started := make(chan struct{})
 	g.Submit(func(ctx context.Context) (int, error) {
+		close(started)
 		<-ctx.Done() // the break's abort
 		return 2, nil
 	})
 	for range 3 {
 		g.Submit(func(context.Context) (int, error) { return 3, nil })
 	}
+	<-started // the one worker ran the Results' own task first: its value is ready
 	for v := range r.All() {
 		if v != 1 {
 			t.Fatalf("All yielded %d, want the Results' own 1", v)
