@@ -457,7 +457,7 @@ func (c *core[R]) resize(n int) {
 	for c.live < n && c.count > 0 {
 		w := c.newWorker()
 		c.busy++
-		w.next, w.has = c.pop(), true
+		w.next, w.ob, w.has = c.pop(), c.obs, true
 		c.serveLine()
 		go c.work(w, false)
 	}
@@ -470,7 +470,7 @@ func (c *core[R]) resize(n int) {
 		wt.wake <- struct{}{}
 		w := c.newWorker()
 		c.busy++
-		w.next, w.has = j, true
+		w.next, w.ob, w.has = j, c.obs, true
 		go c.work(w, false)
 	}
 }

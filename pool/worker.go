@@ -28,7 +28,6 @@ type worker[R any] struct {
 	room chan struct{} // a Results' worker waits here for room in the window
 
 	// Its goroutine's own, outside mu.
-	cur      uint64    // the number of the task in hand, for a Goexit
 	labelled *observer // the observer whose labels the goroutine carries
 	obsMu    sync.Mutex
 	obsOn    bool // running an observed task; under obsMu
@@ -36,9 +35,8 @@ type worker[R any] struct {
 	obsStart int64
 
 	// Also its goroutine's own: what owned tasks (owned.go) need.
-	curOwned bool            // the task in hand is owned: its Goexit is its owner's business
-	on       onGoroutine     // the owners whose tasks the goroutine runs now
-	onCtx    context.Context // the pool's context, carrying on: what owned tasks run with
+	on    onGoroutine     // the owners whose tasks the goroutine runs now
+	onCtx context.Context // the pool's context, carrying on: what owned tasks run with
 
 	// Workers are allocated side by side in slabs; this keeps the fields
 	// one writes on every task off the cache line of its neighbour's.
@@ -114,6 +112,11 @@ func (c *core[R]) work(w *worker[R], goexited bool) {
 		// The goroutine inherited its starter's labels, not a worker's.
 		w.labelled = nil
 	}
+	// What the loop needs of the task in hand lives on this goroutine's
+	// stack, not in w: with thousands of workers each waking from a long
+	// task, w is out of the cache, and touching it on every task costs a
+	// miss (W1's profile showed it).
+	h := hand{labelled: w.labelled}
 	finished := false
 	defer func() {
 		if finished {
@@ -124,14 +127,23 @@ func (c *core[R]) work(w *worker[R], goexited bool) {
 		w.obsMu.Unlock()
 		if c.out != nil {
 			var zero R
-			c.out.put(w.cur, zero, task.ErrGoexit)
+			c.out.put(h.seq, zero, task.ErrGoexit)
 		}
-		if !w.curOwned { // an owner keeps its tasks' errors, a Goexit too
+		if !h.owned { // an owner keeps its tasks' errors, a Goexit too
 			c.failure(task.ErrGoexit, c.out == nil)
 		}
 		w.on.owners = w.on.owners[:0]
+		w.labelled = h.labelled // the new goroutine inherits this one's labels
 		go c.work(w, true)
 	}()
+	if w.has {
+		// The first task, handed over before the goroutine started: taken
+		// without mu, so the critical sections never wait on this
+		// struct's cold cache line.
+		j, ob := w.next, w.ob
+		w.next, w.ob, w.has = job[R]{}, nil, false
+		res = c.run(w, &h, j, ob)
+	}
 	for {
 		c.mu.Lock()
 		c.account(res)
@@ -140,7 +152,7 @@ func (c *core[R]) work(w *worker[R], goexited bool) {
 			finished = true
 			return
 		}
-		res = c.run(w, j, ob)
+		res = c.run(w, &h, j, ob)
 	}
 }
 
@@ -170,8 +182,6 @@ func (c *core[R]) account(res outcome) {
 func (c *core[R]) next(w *worker[R]) (j job[R], ob *observer, ok bool) {
 	var toWake *waiter[R] // a submitter served, to wake once mu is released
 	switch {
-	case w.has: // handed to it: by a submit, or when it started
-		j, w.next, w.has = w.next, job[R]{}, false
 	case c.live > c.target: // a surplus worker: Resize shrank the pool
 		c.live--
 		c.exit(w)
@@ -204,8 +214,9 @@ func (c *core[R]) next(w *worker[R]) (j job[R], ob *observer, ok bool) {
 			c.gone()
 			return j, nil, false
 		}
-		j, w.next, w.has = w.next, job[R]{}, false
-		return j, w.ob, true
+		j, ob = w.next, w.ob
+		w.next, w.ob, w.has = job[R]{}, nil, false
+		return j, ob, true
 	}
 	ob = c.obs
 	c.mu.Unlock()
@@ -263,9 +274,16 @@ func (c *core[R]) gone() {
 	}
 }
 
+// hand is what a worker goroutine keeps of the task in hand.
+type hand struct {
+	seq      uint64    // its number, for a Goexit
+	owned    bool      // it is owned: its Goexit is its owner's business
+	labelled *observer // w.labelled, read without touching w
+}
+
 // run runs one task, unless the pool was aborted.
-func (c *core[R]) run(w *worker[R], j job[R], ob *observer) outcome {
-	w.cur, w.curOwned = j.seq, j.dropped != nil
+func (c *core[R]) run(w *worker[R], h *hand, j job[R], ob *observer) outcome {
+	h.seq, h.owned = j.seq, j.dropped != nil
 	if c.ctx.Err() != nil {
 		// Aborted: queued tasks are dropped, never run. A Results still
 		// owes the reader a result for each.
@@ -278,8 +296,9 @@ func (c *core[R]) run(w *worker[R], j job[R], ob *observer) outcome {
 		return cancelled
 	}
 	var start int64
-	if ob != nil || w.labelled != nil {
+	if ob != nil || h.labelled != nil {
 		start = w.observeStart(ob, j.seq)
+		h.labelled = ob
 	}
 	var err error
 	var didPanic bool
