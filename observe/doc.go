@@ -15,7 +15,9 @@
 // also get stage="..."). Gauges and counters are read from Stats and
 // Stages when Prometheus scrapes, so they cost nothing between scrapes.
 // The histograms of a pool's queue wait and run time are fed by the pool's
-// task hook, a few atomic additions per task. The names follow
+// task hook with a sample of one task in pool.SampleEvery, a few atomic
+// additions per sampled task; they hold the sample unscaled, so their
+// _count is the sample's size and the exact counts are the counters. The names follow
 // Prometheus' conventions: baton_pool_tasks_submitted_total,
 // baton_pipeline_stage_busy_seconds_total, durations in seconds. The
 // sub-package jsobserve does the same for JetStream senders and receivers,
@@ -32,9 +34,8 @@
 //
 // Reading the state never takes a lock that a worker waits on for a task:
 // it reads the counters of Stats and Stages, and the samples it keeps for
-// rates and sparklines are guarded by the Observer's own lock. (Stuck is
-// the exception: the pool's Running takes each worker's own small lock,
-// held around each observed task's start and end.)
+// rates and sparklines are guarded by the Observer's own lock. Stuck too:
+// the pool's Running reads atomics each worker keeps.
 //
 // # Stuck tasks
 //

@@ -1,6 +1,7 @@
 package observe
 
 import (
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -24,9 +25,18 @@ var taskBounds = [...]int64{
 // taskHistograms is the TaskObserver that Register attaches to a pool: the
 // histograms of queue wait and run time, kept as integer counts and
 // nanosecond sums and turned into Prometheus histograms at each scrape.
-// TaskDone runs on the pool's workers after every task, so it does four
-// atomic additions and no floating point: about a third of what two
+// TaskDone runs on the pool's workers after each sampled task, so it does
+// four atomic additions and no floating point: about a third of what two
 // prometheus.Histogram observations cost.
+//
+// The pool reports one task in pool.SampleEvery, and the histograms hold
+// that sample as it is, unscaled: their buckets, sum and _count describe
+// the sampled tasks, so quantiles and the mean (_sum / _count) estimate
+// those of every task, while _count is the sample's size, about
+// 1/pool.SampleEvery of the tasks. The exact number of tasks is
+// baton_pool_tasks_submitted_total and its siblings. Scaling each
+// observation by SampleEvery instead would make _count look exact while
+// being an estimate, off by up to SampleEvery-1 at any scrape.
 type taskHistograms struct {
 	wait, run taskHistogram
 	waitDesc  *prometheus.Desc
@@ -41,9 +51,14 @@ type taskHistogram struct {
 func newTaskHistograms(name string) *taskHistograms {
 	l := prometheus.Labels{"pool": name}
 	return &taskHistograms{
-		waitDesc: prometheus.NewDesc("baton_pool_task_wait_seconds", "Time tasks waited in the queue, from acceptance to start.", nil, l),
-		runDesc:  prometheus.NewDesc("baton_pool_task_run_seconds", "Time tasks ran.", nil, l),
+		waitDesc: prometheus.NewDesc("baton_pool_task_wait_seconds", sampleHelp("Time tasks waited in the queue, from acceptance to start"), nil, l),
+		runDesc:  prometheus.NewDesc("baton_pool_task_run_seconds", sampleHelp("Time tasks ran"), nil, l),
 	}
+}
+
+// sampleHelp says in a histogram's help text that it holds a sample.
+func sampleHelp(what string) string {
+	return fmt.Sprintf("%s, for a sample of one task in %d in acceptance order (the count is the sample's; tasks_submitted_total counts them all).", what, pool.SampleEvery)
 }
 
 // TaskDone implements pool.TaskObserver.

@@ -14,8 +14,8 @@ type StuckTask struct {
 	Pool    string        // the name it was registered under
 	Seq     uint64        // the task's number in acceptance order, from 0
 	Worker  int           // the worker running it
-	Started time.Time     // when it started
-	Age     time.Duration // how long it has been running
+	Started time.Time     // when pool.Running first saw it running: it started then or before
+	Age     time.Duration // how long it has been running, at least
 	// Stack is the worker goroutine's stack, from the goroutine profile:
 	// what the task waits on. Empty if the goroutine was not found (the
 	// task finished in between).
@@ -39,7 +39,10 @@ func Stuck(d time.Duration) []StuckTask { return std.Stuck(d) }
 
 // Stuck returns the tasks, across every pool registered with o, that have
 // been running for at least d, oldest first, each with the stack of the
-// worker running it. The stacks come from one goroutine profile, in which
+// worker running it. A pool reads no clock as each task starts, so a
+// task's age runs from the first time pool.Running saw it: Stuck names a
+// task once calls to it (or to Running) have seen it running for d, so
+// call it periodically, as a watchdog does, at intervals well under d. The stacks come from one goroutine profile, in which
 // each worker is found by its pprof labels (baton.pool, baton.worker), set
 // while Register's hook is attached.
 //

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
 // job is what the queue holds: a Pool's task (run) or a Results' task
@@ -41,6 +40,10 @@ type job[R any] struct {
 // parks only when the ring is empty, and a submitter waits in line only
 // when the ring is full, or it is a hand-off queue (WithQueue(0)) and no
 // worker is free.
+//
+// Stats and Running take no lock a worker takes: what they read is also
+// kept in atomics, written under mu, and each worker publishes the
+// number of the task it took in one of its own (see stats.go).
 type core[R any] struct {
 	mu sync.Mutex
 
@@ -50,20 +53,23 @@ type core[R any] struct {
 	head, count int
 	qcap        int
 
-	seq uint64 // the next accepted task's number: also Submitted
+	// seq is the next accepted task's number, so also the count of
+	// tasks accepted: written under mu, and read without it by Stats. It
+	// shares the cache line of mu, which the submitter and the worker
+	// pass to each other for every task anyway.
+	seq atomic.Uint64
 
 	// The workers. live counts those that may take another task: busy
 	// ones and parked ones. all holds every worker goroutine that has not
 	// exited yet, including those told to leave.
 	target int
 	live   int
-	busy   int
 	idle   []*worker[R] // parked; the last one parked is woken first
 	all    []*worker[R]
 	spare  []*worker[R] // the structs of exited workers, reused
+	limbo  []*worker[R] // the structs of workers let go, reused once they left
 	slab   []worker[R]  // allocated, not yet used
-	nums   int          // worker numbers handed out
-	free   []int        // numbers of workers whose structs were dropped
+	nums   int          // worker numbers handed out: one per struct, for good
 	// alive counts worker goroutines that have not finished: a worker
 	// leaves all when it is let go, under mu, and ends alive on its way
 	// out, without mu, so the end of a large pool is not a crowd of
@@ -83,8 +89,28 @@ type core[R any] struct {
 	inside  int  // Close and Shutdown calls waiting from inside a task
 	result  error
 	cause   error // why tasks were cancelled, for the result; nil for fail fast
-	totals  counts
-	obs     *observer
+
+	// What Stats reads besides seq, written under mu but not per task
+	// (see stats.go), and what Stats and Running keep for themselves; on
+	// cache lines of their own, away from those read for every task.
+	_       [64]byte
+	busy    atomic.Int64 // workers in a task, or handed one
+	tallies [skipped + 1]atomic.Int64
+	waiting atomic.Int64 // submitters in line
+	wanted  atomic.Int64 // workers wanted: target, or 0 once done
+	floor   floor        // Stats' own: the largest Succeeded it returned
+	// structs lists every worker struct ever allocated, for Stats and
+	// Running, which read it without mu: appended to under mu, never
+	// shrunk (structs are reused, never dropped).
+	structs atomic.Pointer[[]*worker[R]]
+	runMu   sync.Mutex // Running's own: no worker takes it
+	_       [64]byte
+
+	// The attached observer, read for every task: by the worker in obs,
+	// by the submitter in observed, a plain field under mu, cheaper to
+	// test than an atomic. Both change only in Observe.
+	obs      atomic.Pointer[observer]
+	observed bool
 
 	// Set in New, then only read.
 	ctx      context.Context // every task's; cancelled to abort
@@ -100,15 +126,6 @@ type core[R any] struct {
 
 	errMu sync.Mutex
 	errs  []error
-}
-
-// counts are tallies of how tasks ended, kept under mu.
-type counts struct {
-	succeeded, failed, panicked, cancelled int64
-	// skipped counts owned tasks their owner dropped unrun (a group whose
-	// context ended). Stats adds them to Cancelled; Close's note about the
-	// tasks the pool itself dropped does not count them.
-	skipped int64
 }
 
 // waiter is a submitter waiting in line. Its fate is set under mu before
@@ -137,6 +154,7 @@ func newCore[R any](workers int, cfg config, out resultSink[R]) *core[R] {
 		changed:  make(chan struct{}),
 		target:   workers,
 	}
+	c.wanted.Store(int64(workers))
 	c.ctx, c.cancel = context.WithCancelCause(cfg.ctx)
 	if cfg.ctx.Done() != nil {
 		parent := cfg.ctx
@@ -185,10 +203,9 @@ func (c *core[R]) place(j job[R]) (w *worker[R], start, ok bool) {
 	default:
 		return nil, false, false
 	}
-	j.seq = c.seq
-	c.seq++
-	c.busy++
-	w.next, w.ob, w.has = j, c.obs, true
+	c.number(&j)
+	c.busy.Add(1)
+	w.next, w.ob, w.has = j, c.obs.Load(), true
 	return w, start, true
 }
 
@@ -202,8 +219,7 @@ func (c *core[R]) push(j job[R]) {
 	if i >= len(c.ring) {
 		i -= len(c.ring)
 	}
-	j.seq = c.seq
-	c.seq++
+	c.number(&j)
 	c.ring[i] = j
 	c.count++
 }
@@ -248,8 +264,8 @@ func (c *core[R]) submit(ctx context.Context, j job[R]) error {
 		c.rejected.Add(1)
 		return err
 	}
-	if c.obs != nil {
-		j.at = now()
+	if c.observed { // as stamp does: the task is numbered seq if placed
+		j.at = c.obs.Load().stamp(c.seq.Load())
 	}
 	if c.first == len(c.line) {
 		if w, start, ok := c.place(j); ok {
@@ -266,6 +282,7 @@ func (c *core[R]) submit(ctx context.Context, j job[R]) error {
 	wt := c.getWaiter()
 	wt.j = j
 	c.line = append(c.line, wt)
+	c.waiting.Add(1)
 	c.mu.Unlock()
 	if done := ctx.Done(); done == nil {
 		<-wt.wake
@@ -303,8 +320,8 @@ func (c *core[R]) trySubmit(j job[R]) error {
 		c.rejected.Add(1)
 		return err
 	}
-	if c.obs != nil {
-		j.at = now()
+	if c.observed { // as stamp does: the task is numbered seq if placed
+		j.at = c.obs.Load().stamp(c.seq.Load())
 	}
 	if c.first == len(c.line) { // else the task would jump the line
 		if w, start, ok := c.place(j); ok {
@@ -335,6 +352,7 @@ func (c *core[R]) serveLine() {
 // ring has room.
 func (c *core[R]) serveOne() *waiter[R] {
 	wt := c.popLine()
+	c.stamp(&wt.j)
 	c.push(wt.j)
 	wt.fate = served
 	return wt
@@ -344,6 +362,7 @@ func (c *core[R]) serveOne() *waiter[R] {
 func (c *core[R]) popLine() *waiter[R] {
 	wt := c.line[c.first]
 	c.line[c.first] = nil
+	c.waiting.Add(-1)
 	c.first++
 	if c.first == len(c.line) {
 		c.line, c.first = c.line[:0], 0
@@ -355,6 +374,7 @@ func (c *core[R]) popLine() *waiter[R] {
 func (c *core[R]) leaveLine(wt *waiter[R]) {
 	for i := c.first; i < len(c.line); i++ {
 		if c.line[i] == wt {
+			c.waiting.Add(-1)
 			copy(c.line[i:], c.line[i+1:])
 			c.line[len(c.line)-1] = nil
 			c.line = c.line[:len(c.line)-1]
@@ -444,6 +464,7 @@ func (c *core[R]) resize(n int) {
 		return
 	}
 	c.target = n
+	c.wanted.Store(int64(n))
 	// Surplus parked workers leave now; surplus busy ones leave when they
 	// come back for another task, so no task starts beyond n from here on.
 	for c.live > n && len(c.idle) > 0 {
@@ -456,21 +477,21 @@ func (c *core[R]) resize(n int) {
 	// New workers start only for work that waits: the rest start on demand.
 	for c.live < n && c.count > 0 {
 		w := c.newWorker()
-		c.busy++
-		w.next, w.ob, w.has = c.pop(), c.obs, true
+		c.busy.Add(1)
+		w.next, w.ob, w.has = c.pop(), c.obs.Load(), true
 		c.serveLine()
 		go c.work(w, false)
 	}
 	for c.live < n && c.qcap == 0 && c.first < len(c.line) {
 		wt := c.popLine()
 		j := wt.j
-		j.seq = c.seq
-		c.seq++
+		c.stamp(&j)
+		c.number(&j)
 		wt.fate = served
 		wt.wake <- struct{}{}
 		w := c.newWorker()
-		c.busy++
-		w.next, w.ob, w.has = j, c.obs, true
+		c.busy.Add(1)
+		w.next, w.ob, w.has = j, c.obs.Load(), true
 		go c.work(w, false)
 	}
 }
@@ -533,8 +554,9 @@ func (c *core[R]) shutdown(ctx context.Context, op string) error {
 // task is accounted for. Callers hold mu.
 func (c *core[R]) finish() {
 	c.done = true
+	c.wanted.Store(0)
 	var note error
-	if n := c.totals.cancelled; n > 0 {
+	if n := c.tallies[cancelled].Load(); n > 0 {
 		why := c.cause
 		if why == nil {
 			why = c.ctx.Err()
@@ -576,53 +598,32 @@ func (c *core[R]) joined(extra error) error {
 	return errors.Join(errs...)
 }
 
-// stats reads the counters, all kept under mu.
-func (c *core[R]) stats() Stats {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	workers := c.target
-	if c.done {
-		workers = 0
-	}
-	return Stats{
-		Workers:   workers,
-		Waiting:   len(c.line) - c.first,
-		Queued:    c.count,
-		Running:   c.busy,
-		Submitted: int64(c.seq),
-		Succeeded: c.totals.succeeded,
-		Failed:    c.totals.failed,
-		Panicked:  c.totals.panicked,
-		Cancelled: c.totals.cancelled + c.totals.skipped,
-		Rejected:  c.rejected.Load(),
+// number gives j its number in acceptance order, publishing the count
+// for Stats. Callers hold mu, and have stamped j (see stamp).
+func (c *core[R]) number(j *job[R]) {
+	j.seq = c.seq.Load() // a plain load: only writers under mu move it
+	c.seq.Store(j.seq + 1)
+}
+
+// stamp sets the acceptance time of j, about to be numbered, if it is one
+// of the tasks an attached observer samples, and clears it otherwise (a
+// waiter's job, stamped when it was first tried, is numbered later). The
+// submit paths do the same inline: number stays small enough to inline.
+// Callers hold mu.
+func (c *core[R]) stamp(j *job[R]) {
+	j.at = 0
+	if c.observed {
+		j.at = c.obs.Load().stamp(c.seq.Load())
 	}
 }
 
 func (c *core[R]) observe(name string, o TaskObserver) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.observed = o != nil
 	if o == nil {
-		c.obs = nil
+		c.obs.Store(nil)
 		return
 	}
-	c.obs = &observer{name: name, o: o}
-}
-
-func (c *core[R]) running() []RunningTask {
-	c.mu.Lock()
-	if c.obs == nil {
-		c.mu.Unlock()
-		return nil
-	}
-	var out []RunningTask
-	for _, w := range c.all {
-		w.obsMu.Lock()
-		if w.obsOn {
-			out = append(out, RunningTask{Seq: w.obsSeq, Worker: w.num, Started: epoch.Add(time.Duration(w.obsStart))})
-		}
-		w.obsMu.Unlock()
-	}
-	c.mu.Unlock()
-	sortRunning(out)
-	return out
+	c.obs.Store(&observer{name: name, o: o, from: c.seq.Load()})
 }

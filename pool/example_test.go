@@ -148,9 +148,9 @@ type countTasks struct{ n atomic.Int64 }
 
 func (c *countTasks) TaskDone(waited, ran time.Duration) { c.n.Add(1) }
 
-// An observer sees every task's waiting and running time, and while one is
-// attached, Running lists the tasks in hand and profiles carry the labels
-// "baton.pool" and "baton.worker".
+// An observer sees the waiting and running time of one task in
+// SampleEvery, and while one is attached, Running lists the tasks in hand
+// and profiles carry the labels "baton.pool" and "baton.worker".
 func ExamplePool_Observe() {
 	ctx := context.Background()
 	p := pool.New(2)
@@ -168,12 +168,12 @@ func ExamplePool_Observe() {
 		fmt.Println("running: task", t.Seq)
 	}
 	close(release)
-	for range 9 {
+	for range 99 {
 		p.Submit(ctx, func(ctx context.Context) error { return nil })
 	}
 	p.Close()
-	fmt.Println("observed:", seen.n.Load())
+	fmt.Println("ran:", p.Stats().Succeeded, "timed:", seen.n.Load())
 	// Output:
 	// running: task 0
-	// observed: 10
+	// ran: 100 timed: 2
 }

@@ -37,20 +37,42 @@ func (t *tally) count() int {
 	return t.n
 }
 
-func TestObserverSeesEveryTask(t *testing.T) {
-	p := pool.New(3, pool.WithQueue(5))
-	var o tally
-	p.Observe("every", &o)
-	for range 200 {
-		if err := p.Submit(hangCtx(t), nop); err != nil {
+// sampled is how many of n tasks accepted while an observer is attached
+// it hears of: the first and every SampleEvery-th after it.
+func sampled(n int) int { return (n + pool.SampleEvery - 1) / pool.SampleEvery }
+
+// The observer hears of the first task accepted under it and every
+// SampleEvery-th after it, whichever path the task took: handed to a
+// parked worker, queued, or accepted after waiting in line.
+func TestObserverSeesOneTaskInSampleEvery(t *testing.T) {
+	for _, q := range []int{0, 1, 5, 1000} {
+		p := pool.New(3, pool.WithQueue(q))
+		// Tasks before Observe are not counted: the sample starts at it.
+		for range 5 {
+			if err := p.Submit(hangCtx(t), nop); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var o tally
+		p.Observe("every", &o)
+		const n = 200
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				for range n / 4 {
+					if err := p.Submit(hangCtx(t), nop); err != nil {
+						t.Error(err)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		if err := p.Close(); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if err := p.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if o.count() != 200 || len(o.bad) > 0 {
-		t.Fatalf("observer saw %d tasks of 200; bad: %v", o.count(), o.bad)
+		if o.count() != sampled(n) || len(o.bad) > 0 {
+			t.Fatalf("queue %d: observer saw %d of %d tasks, want %d; bad: %v", q, o.count(), n, sampled(n), o.bad)
+		}
 	}
 }
 
@@ -95,8 +117,8 @@ func TestRunningListsTheTasksInHand(t *testing.T) {
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if o.count() != 7 {
-		t.Fatalf("observer saw %d tasks of 7", o.count())
+	if o.count() != sampled(7) {
+		t.Fatalf("observer saw %d of 7 tasks, want %d", o.count(), sampled(7))
 	}
 	if r := p.Running(); len(r) != 0 {
 		t.Fatalf("Running after Close: %v", r)
@@ -111,7 +133,10 @@ func TestObserveDetach(t *testing.T) {
 		p.Submit(hangCtx(t), nop)
 	}
 	// Wait until all ten are done, then detach: no more reports.
-	eventually(t, "ten observed", func() bool { return o.count() == 10 })
+	eventually(t, "ten done", func() bool { return p.Stats().Succeeded == 10 })
+	if o.count() != sampled(10) {
+		t.Fatalf("observer saw %d of 10 tasks, want %d", o.count(), sampled(10))
+	}
 	p.Observe("detach", nil)
 	if r := p.Running(); r != nil {
 		t.Fatalf("Running after detaching: %v", r)
@@ -126,7 +151,7 @@ func TestObserveDetach(t *testing.T) {
 		t.Fatal("workers keep their labels after the observer was detached")
 	}
 	g.open()
-	for range 10 {
+	for range 2 * pool.SampleEvery {
 		if err := p.Submit(hangCtx(t), nop); err != nil {
 			t.Fatal(err)
 		}
@@ -134,21 +159,23 @@ func TestObserveDetach(t *testing.T) {
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if o.count() != 10 {
-		t.Fatalf("a detached observer saw %d tasks, want the first 10", o.count())
+	if o.count() != sampled(10) {
+		t.Fatalf("a detached observer saw %d tasks, want the %d of the first 10", o.count(), sampled(10))
 	}
 }
 
-// A task's waiting time runs from its acceptance to its start: a task
-// queued behind a gated one waits at least until the gate opens.
+// A task's waiting time runs from its acceptance to its start: a sampled
+// task queued behind a gated one waits at least until the gate opens.
 func TestObserverWaited(t *testing.T) {
-	p := pool.New(1, pool.WithQueue(1))
+	p := pool.New(1, pool.WithQueue(pool.SampleEvery))
 	var o tally
 	p.Observe("waited", &o)
 	g := newGate()
 	fill(t, p, g, 1)
-	if err := p.Submit(hangCtx(t), nop); err != nil {
-		t.Fatal(err)
+	for range pool.SampleEvery { // the last is sampled
+		if err := p.Submit(hangCtx(t), nop); err != nil {
+			t.Fatal(err)
+		}
 	}
 	before := time.Now()
 	for time.Since(before) < 2*time.Millisecond { // let the clock move on
@@ -158,8 +185,8 @@ func TestObserverWaited(t *testing.T) {
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if o.waited <= 0 {
-		t.Fatalf("the queued task waited %s", o.waited)
+	if o.count() != 2 || o.waited <= 0 {
+		t.Fatalf("%d tasks reported, waiting %s in all; want 2, the queued one waiting", o.count(), o.waited)
 	}
 }
 
@@ -177,8 +204,8 @@ func TestResultsObserve(t *testing.T) {
 	for range r.All() {
 		n++
 	}
-	if n != 50 || o.count() != 50 {
-		t.Fatalf("%d results, %d observed, want 50 and 50", n, o.count())
+	if n != 50 || o.count() != sampled(50) {
+		t.Fatalf("%d results, %d observed, want 50 and %d", n, o.count(), sampled(50))
 	}
 	if rt := r.Running(); len(rt) != 0 {
 		t.Fatalf("Running after All: %v", rt)

@@ -77,7 +77,8 @@ func (p *Pool) TrySubmit(fn func(ctx context.Context) error) error {
 func (p *Pool) Resize(n int) { p.c.resize(n) }
 
 // Stats returns a snapshot of the pool's counters. It is cheap enough to
-// poll: the workers keep their own tallies and Stats adds them up.
+// poll, and takes no lock a worker takes: it reads counters the workers
+// and submitters keep in atomics.
 func (p *Pool) Stats() Stats { return p.c.stats() }
 
 // Close stops intake, lets the queued tasks run, waits for every worker to

@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -29,10 +28,24 @@ type worker[R any] struct {
 
 	// Its goroutine's own, outside mu.
 	labelled *observer // the observer whose labels the goroutine carries
-	obsMu    sync.Mutex
-	obsOn    bool // running an observed task; under obsMu
-	obsSeq   uint64
-	obsStart int64
+
+	// took is 1 + the number of the task it took last, or 0 before its
+	// first: stored by the goroutine as it takes each task (its one atomic
+	// write per task), never cleared, and read without a lock by Stats
+	// and Running. Tasks are taken in acceptance order, so the largest
+	// across the workers counts the tasks taken.
+	took atomic.Uint64
+	// out says it is between tasks for a while: parked, leaving or gone,
+	// or its task ended in runtime.Goexit. It is set and cleared around
+	// those, never per task, and tells Running to skip the worker.
+	out atomic.Bool
+	// left is set by a goroutine that was let go, once it no longer
+	// touches the struct: it may then be reused.
+	left atomic.Bool
+
+	// Running's own, under the core's runMu: when it first saw took.
+	seen   uint64
+	seenAt time.Time
 
 	// Also its goroutine's own: what owned tasks (owned.go) need.
 	on    onGoroutine     // the owners whose tasks the goroutine runs now
@@ -66,22 +79,16 @@ func (c *core[R]) newWorker() *worker[R] {
 		w = c.spare[n-1]
 		c.spare[n-1] = nil
 		c.spare = c.spare[:n-1]
-	} else {
+	} else if w = c.reclaim(); w == nil {
 		if len(c.slab) == 0 {
 			// Workers are allocated in slabs, not one by one under mu:
 			// a thousand workers starting at once are a handful of
 			// allocations, not a thousand.
 			c.slab = make([]worker[R], min(max(c.target, 1), slabLen))
+			c.register(c.slab)
 		}
 		w = &c.slab[0]
 		c.slab = c.slab[1:]
-		w.num = c.nums
-		if n := len(c.free); n > 0 {
-			w.num = c.free[n-1]
-			c.free = c.free[:n-1]
-		} else {
-			c.nums++
-		}
 	}
 	w.quit = false
 	w.idx = len(c.all)
@@ -114,17 +121,15 @@ func (c *core[R]) work(w *worker[R], goexited bool) {
 	}
 	// What the loop needs of the task in hand lives on this goroutine's
 	// stack, not in w: with thousands of workers each waking from a long
-	// task, w is out of the cache, and touching it on every task costs a
-	// miss (W1's profile showed it).
-	h := hand{labelled: w.labelled}
+	// task, w is out of the cache, and a load from it is a miss (W1's
+	// profile showed one per task). The one write per task to w is took.
+	h := hand{labelled: w.labelled, out: w.out.Load()}
 	finished := false
 	defer func() {
 		if finished {
 			return
 		}
-		w.obsMu.Lock()
-		w.obsOn = false
-		w.obsMu.Unlock()
+		w.out.Store(true)
 		if c.out != nil {
 			var zero R
 			c.out.put(h.seq, zero, task.ErrGoexit)
@@ -133,21 +138,19 @@ func (c *core[R]) work(w *worker[R], goexited bool) {
 			c.failure(task.ErrGoexit, c.out == nil)
 		}
 		w.on.owners = w.on.owners[:0]
-		w.labelled = h.labelled // the new goroutine inherits this one's labels
 		go c.work(w, true)
 	}()
 	if w.has {
-		// The first task, handed over before the goroutine started: taken
-		// without mu, so the critical sections never wait on this
-		// struct's cold cache line.
+		// The first task, handed over (its place in busy taken) before
+		// the goroutine started: taken without mu, so no critical section
+		// waits on this struct's cold cache line.
 		j, ob := w.next, w.ob
 		w.next, w.ob, w.has = job[R]{}, nil, false
 		res = c.run(w, &h, j, ob)
 	}
 	for {
 		c.mu.Lock()
-		c.account(res)
-		j, ob, ok := c.next(w)
+		j, ob, ok := c.next(w, &h, res)
 		if !ok {
 			finished = true
 			return
@@ -156,61 +159,76 @@ func (c *core[R]) work(w *worker[R], goexited bool) {
 	}
 }
 
-// account tallies how the worker's last task ended. Callers hold mu.
-func (c *core[R]) account(res outcome) {
-	if res == none {
+// account tallies how the worker's last task ended, res, if it had one.
+// A worker that goes on to take another task keeps its place in busy; one
+// that parks or leaves (keep false) is marked out for Running, then gives
+// its place up, so that a reader who sees the task counted as ended (see
+// stats.go) no longer sees it in Running. Success, the common case, is not
+// counted here: Stats derives it. Callers hold mu.
+func (c *core[R]) account(w *worker[R], res outcome, keep bool) {
+	// The tally first: Stats counts a task as ended once its worker's
+	// place is given up, so the tally must be in by then.
+	if res != none && res != succeeded {
+		c.tallies[res].Add(1)
+	}
+	if keep {
 		return
 	}
-	c.busy--
-	switch res {
-	case succeeded:
-		c.totals.succeeded++
-	case failed:
-		c.totals.failed++
-	case panicked:
-		c.totals.panicked++
-	case cancelled:
-		c.totals.cancelled++
-	case skipped:
-		c.totals.skipped++
+	if !w.out.Load() {
+		w.out.Store(true)
+	}
+	if res != none {
+		c.busy.Add(-1)
 	}
 }
 
-// next takes the worker's next task, parking it while there is none. It is
-// called with mu held and returns with mu released; ok is false when the
-// worker must exit, which it has then done.
-func (c *core[R]) next(w *worker[R]) (j job[R], ob *observer, ok bool) {
+// next tallies the worker's last task, res, and takes its next, parking it
+// while there is none. It is called with mu held and returns with mu
+// released; ok is false when the worker must exit, which it has then done.
+func (c *core[R]) next(w *worker[R], h *hand, res outcome) (j job[R], ob *observer, ok bool) {
 	var toWake *waiter[R] // a submitter served, to wake once mu is released
+	had := res != none    // it holds a place in busy
 	switch {
 	case c.live > c.target: // a surplus worker: Resize shrank the pool
+		c.account(w, res, false)
 		c.live--
 		c.exit(w)
 		return j, nil, false
 	case c.count > 0:
+		c.account(w, res, true)
 		j = c.pop()
-		c.busy++
+		if !had {
+			c.busy.Add(1)
+		}
 		if c.first < len(c.line) { // one popped, so one fits
 			toWake = c.serveOne()
 		}
 	case c.first < len(c.line): // a hand-off queue: take the first waiter's task
+		c.account(w, res, true)
 		wt := c.popLine()
 		j = wt.j
-		j.seq = c.seq
-		c.seq++
-		c.busy++
+		c.stamp(&j)
+		c.number(&j)
+		if !had {
+			c.busy.Add(1)
+		}
 		wt.fate = served
 		toWake = wt
 	case c.stopped: // drained
+		c.account(w, res, false)
 		c.live--
 		c.exit(w)
 		return j, nil, false
 	default:
+		c.account(w, res, false)
+		h.out = true
 		c.idle = append(c.idle, w)
 		c.mu.Unlock()
 		<-w.wake
 		// Whoever sent the token set the fields under mu before it, and
 		// nobody else touches them: they are ours without the lock.
 		if w.quit {
+			w.left.Store(true) // the struct is free from here
 			c.gone()
 			return j, nil, false
 		}
@@ -218,7 +236,7 @@ func (c *core[R]) next(w *worker[R]) (j job[R], ob *observer, ok bool) {
 		w.next, w.ob, w.has = job[R]{}, nil, false
 		return j, ob, true
 	}
-	ob = c.obs
+	ob = c.obs.Load()
 	c.mu.Unlock()
 	if toWake != nil {
 		toWake.wake <- struct{}{}
@@ -236,13 +254,55 @@ func (c *core[R]) exit(w *worker[R]) {
 	c.gone()
 }
 
-// letGo tells a parked worker to leave. Its struct is dropped, not kept:
-// its goroutine may not have taken the token yet. Callers hold mu.
+// letGo tells a parked worker to leave. Its struct waits in limbo until
+// its goroutine has taken the token and left. Callers hold mu.
 func (c *core[R]) letGo(w *worker[R]) {
 	c.remove(w)
-	c.free = append(c.free, w.num)
+	c.limbo = append(c.limbo, w)
 	w.quit = true
 	w.wake <- struct{}{}
+}
+
+// reclaim returns a struct from limbo whose goroutine has left, or nil,
+// moving the others that have to spare. Callers hold mu.
+func (c *core[R]) reclaim() *worker[R] {
+	kept := c.limbo[:0]
+	for _, w := range c.limbo {
+		if w.left.Load() {
+			w.left.Store(false)
+			c.spare = append(c.spare, w)
+		} else {
+			kept = append(kept, w)
+		}
+	}
+	clear(c.limbo[len(kept):])
+	c.limbo = kept
+	n := len(c.spare)
+	if n == 0 {
+		return nil
+	}
+	w := c.spare[n-1]
+	c.spare[n-1] = nil
+	c.spare = c.spare[:n-1]
+	return w
+}
+
+// register adds a new slab's structs to the list Running reads, and
+// numbers them: a struct keeps its number, and the pprof label made of
+// it, for the pool's life. Callers hold mu.
+func (c *core[R]) register(slab []worker[R]) {
+	var list []*worker[R]
+	if p := c.structs.Load(); p != nil {
+		list = *p
+	}
+	// Appending past the end a reader holds is safe: it reads only up to
+	// its own length.
+	for i := range slab {
+		slab[i].num = c.nums
+		c.nums++
+		list = append(list, &slab[i])
+	}
+	c.structs.Store(&list)
 }
 
 // remove takes w out of the live workers. Callers hold mu.
@@ -274,16 +334,23 @@ func (c *core[R]) gone() {
 	}
 }
 
-// hand is what a worker goroutine keeps of the task in hand.
+// hand is what a worker goroutine keeps of the task in hand, and its
+// copies of w's fields that only the goroutine itself writes.
 type hand struct {
 	seq      uint64    // its number, for a Goexit
 	owned    bool      // it is owned: its Goexit is its owner's business
-	labelled *observer // w.labelled, read without touching w
+	labelled *observer // w.labelled
+	out      bool      // w.out
 }
 
 // run runs one task, unless the pool was aborted.
 func (c *core[R]) run(w *worker[R], h *hand, j job[R], ob *observer) outcome {
 	h.seq, h.owned = j.seq, j.dropped != nil
+	w.took.Store(j.seq + 1)
+	if h.out {
+		w.out.Store(false)
+		h.out = false
+	}
 	if c.ctx.Err() != nil {
 		// Aborted: queued tasks are dropped, never run. A Results still
 		// owes the reader a result for each.
@@ -295,10 +362,13 @@ func (c *core[R]) run(w *worker[R], h *hand, j job[R], ob *observer) outcome {
 		}
 		return cancelled
 	}
-	var start int64
-	if ob != nil || h.labelled != nil {
-		start = w.observeStart(ob, j.seq)
+	if ob != h.labelled {
+		w.relabel(ob)
 		h.labelled = ob
+	}
+	var start int64
+	if ob != nil && j.at != 0 { // a sampled task (see SampleEvery)
+		start = max(now(), 1)
 	}
 	var err error
 	var didPanic bool
@@ -309,14 +379,11 @@ func (c *core[R]) run(w *worker[R], h *hand, j job[R], ob *observer) outcome {
 	} else {
 		var ran bool
 		if didPanic, ran, err = c.out.exec(w, c.ctx, j); !ran {
-			if ob != nil {
-				w.observeEnd(nil, 0, 0)
-			}
 			return cancelled
 		}
 	}
-	if ob != nil {
-		w.observeEnd(ob, j.at, start)
+	if start != 0 {
+		ob.report(j.at, start)
 	}
 	switch {
 	case err == nil:
@@ -338,42 +405,15 @@ func (c *core[R]) run(w *worker[R], h *hand, j job[R], ob *observer) outcome {
 	return failed
 }
 
-// observeStart labels the goroutine for ob (or removes the labels of an
-// observer that was detached) and records the task as running.
-func (w *worker[R]) observeStart(ob *observer, seq uint64) int64 {
-	if ob != w.labelled {
-		if ob == nil {
-			pprof.SetGoroutineLabels(context.Background())
-		} else {
-			pprof.SetGoroutineLabels(ob.labelsFor(w.num))
-		}
-		w.labelled = ob
-	}
+// relabel gives the goroutine the pprof labels of ob, or none if ob is
+// nil: the observer was detached or replaced since its last task.
+func (w *worker[R]) relabel(ob *observer) {
 	if ob == nil {
-		return 0
+		pprof.SetGoroutineLabels(context.Background())
+	} else {
+		pprof.SetGoroutineLabels(ob.labelsFor(w.num))
 	}
-	start := now()
-	w.obsMu.Lock()
-	w.obsOn, w.obsSeq, w.obsStart = true, seq, start
-	w.obsMu.Unlock()
-	return start
-}
-
-// observeEnd reports the task that was accepted at at and started at start
-// to ob, if not nil, and ends its listing in Running.
-func (w *worker[R]) observeEnd(ob *observer, at, start int64) {
-	end := now()
-	w.obsMu.Lock()
-	w.obsOn = false
-	w.obsMu.Unlock()
-	if ob == nil {
-		return
-	}
-	waited := time.Duration(0)
-	if at != 0 && start > at {
-		waited = time.Duration(start - at)
-	}
-	ob.o.TaskDone(waited, time.Duration(end-start))
+	w.labelled = ob
 }
 
 // call runs fn, turning a panic into a *task.PanicError. On runtime.Goexit

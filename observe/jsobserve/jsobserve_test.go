@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/baton-go/baton/jetstream"
+	_ "github.com/baton-go/baton/jetstream/embedded" // lets Connect(ctx, "") start a broker
 	"github.com/baton-go/baton/observe"
 	"github.com/baton-go/baton/observe/jsobserve"
 	"github.com/prometheus/client_golang/prometheus"
