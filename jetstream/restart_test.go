@@ -17,17 +17,8 @@ import (
 // room: the send resumes after the reconnect and the message is stored once.
 func TestSendSurvivesServerRestart(t *testing.T) {
 	ctx := testCtx(t)
-	port, err := embedded.FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := embedded.Config{Port: port, StoreDir: t.TempDir()}
-	srv, err := embedded.Start(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { srv.Shutdown() }()
-	conn, err := jetstream.Connect(ctx, srv.URL())
+	srv := startRestartable(t)
+	conn, err := jetstream.Connect(ctx, srv.url())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,10 +37,7 @@ func TestSendSurvivesServerRestart(t *testing.T) {
 	go func() { sent <- tx.SendContext(ctx, 2) }()
 	waitFor(t, "the send to wait for room", func() bool { return tx.Stats().FullRetries > 0 })
 
-	srv.Shutdown()
-	if srv, err = embedded.Start(cfg); err != nil {
-		t.Fatal(err)
-	}
+	srv.restart(t)
 	for want := range 3 {
 		v, settle, err := rx.RecvAck(ctx)
 		if err != nil || v != want {
@@ -132,5 +120,39 @@ func TestConnectWaitsUntilCtxEnds(t *testing.T) {
 	go func() { time.Sleep(300 * time.Millisecond); ccancel() }()
 	if _, err := jetstream.Connect(cctx, url); !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), url) {
 		t.Fatalf("Connect cancelled: %v; want an error naming %s and wrapping Canceled", err, url)
+	}
+}
+
+// restartable is an embedded broker on a fixed port and store, which a
+// test can stop and start again as the same server (a restart, as after a
+// crash or an upgrade). The running one is shut down when the test ends.
+type restartable struct {
+	cfg embedded.Config
+	srv *embedded.Server
+}
+
+func startRestartable(t *testing.T) *restartable {
+	t.Helper()
+	port, err := embedded.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &restartable{cfg: embedded.Config{Port: port, StoreDir: t.TempDir()}}
+	if r.srv, err = embedded.Start(r.cfg); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.srv.Shutdown() })
+	return r
+}
+
+func (r *restartable) url() string { return r.srv.URL() }
+
+// restart stops the broker and starts it again on the same port and store.
+func (r *restartable) restart(t *testing.T) {
+	t.Helper()
+	r.srv.Shutdown()
+	var err error
+	if r.srv, err = embedded.Start(r.cfg); err != nil {
+		t.Fatal(err)
 	}
 }

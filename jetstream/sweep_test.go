@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/baton-go/baton/jetstream"
-	"github.com/baton-go/baton/jetstream/embedded"
 )
 
 // makeLeftovers leaves the messages below seq in the stream with the
@@ -87,17 +86,8 @@ func TestOpenRemovesLeftovers(t *testing.T) {
 // it reconnects to may be one that was killed.
 func TestReceiverRemovesLeftoversAfterReconnect(t *testing.T) {
 	ctx := testCtx(t)
-	port, err := embedded.FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := embedded.Config{Port: port, StoreDir: t.TempDir()}
-	srv, err := embedded.Start(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { srv.Shutdown() }()
-	conn, err := jetstream.Connect(ctx, srv.URL())
+	srv := startRestartable(t)
+	conn, err := jetstream.Connect(ctx, srv.url())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,12 +105,9 @@ func TestReceiverRemovesLeftoversAfterReconnect(t *testing.T) {
 	if v, err := rx.RecvContext(ctx); err != nil || v != 0 { // the Receiver runs
 		t.Fatalf("RecvContext = %d, %v", v, err)
 	}
-	srv.Shutdown()
-	if srv, err = embedded.Start(cfg); err != nil {
-		t.Fatal(err)
-	}
+	srv.restart(t)
 	// Restarted: make leftovers as a crash would, below the floor.
-	admin, err := jetstream.Connect(ctx, srv.URL())
+	admin, err := jetstream.Connect(ctx, srv.url())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/baton-go/baton/channel"
+	"github.com/baton-go/baton/internal/errjoin"
 	"github.com/baton-go/baton/task"
 )
 
@@ -227,11 +228,5 @@ func (r *run) result() error {
 	if r.stopped.Load() && r.parent.Err() != nil && (r.collect || len(errs) == 0) {
 		errs = append(errs, r.parent.Err())
 	}
-	switch len(errs) {
-	case 0:
-		return nil
-	case 1:
-		return errs[0]
-	}
-	return errors.Join(errs...)
+	return errjoin.Join(errs)
 }

@@ -2,10 +2,11 @@ package pool
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
+
+	"github.com/baton-go/baton/internal/errjoin"
 )
 
 // job is what the queue holds: a Pool's task (run) or a Results' task
@@ -589,13 +590,7 @@ func (c *core[R]) joined(extra error) error {
 	if extra != nil {
 		errs = append(errs[:len(errs):len(errs)], extra)
 	}
-	switch len(errs) {
-	case 0:
-		return nil
-	case 1:
-		return errs[0]
-	}
-	return errors.Join(errs...)
+	return errjoin.Join(errs)
 }
 
 // number gives j its number in acceptance order, publishing the count

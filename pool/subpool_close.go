@@ -2,8 +2,9 @@ package pool
 
 import (
 	"context"
-	"errors"
 	"fmt"
+
+	"github.com/baton-go/baton/internal/errjoin"
 )
 
 // Close stops intake, lets the subpool's queued tasks run, waits for them,
@@ -84,13 +85,7 @@ func (s *Subpool) shutdownInside(ctx context.Context) error {
 		<-s.done
 		s.cleanUp()
 	}()
-	switch len(errs) {
-	case 0:
-		return nil
-	case 1:
-		return errs[0]
-	}
-	return errors.Join(errs...)
+	return errjoin.Join(errs)
 }
 
 func (s *Subpool) abort(cause error) {
@@ -131,13 +126,7 @@ func (s *Subpool) finishIfDoneLocked() {
 	if note != nil {
 		errs = append(errs[:len(errs):len(errs)], note)
 	}
-	switch len(errs) {
-	case 0:
-	case 1:
-		s.result = errs[0]
-	default:
-		s.result = errors.Join(errs...)
-	}
+	s.result = errjoin.Join(errs)
 	close(s.done)
 }
 

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+
+	"github.com/baton-go/baton/internal/errjoin"
 )
 
 // Group starts functions inside a Scope. Its methods are safe for concurrent
@@ -194,13 +196,7 @@ func (g *Group) result() error {
 	if g.abandoned != nil && !anyIs(errs, g.abandoned) {
 		errs = append(errs, g.abandoned)
 	}
-	switch len(errs) {
-	case 0:
-		return nil
-	case 1:
-		return errs[0]
-	}
-	return errors.Join(errs...)
+	return errjoin.Join(errs)
 }
 
 func anyIs(errs []error, target error) bool {
