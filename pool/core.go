@@ -55,10 +55,14 @@ type core[R any] struct {
 	qcap        int
 
 	// seq is the next accepted task's number, so also the count of
-	// tasks accepted: written under mu, and read without it by Stats. It
-	// shares the cache line of mu, which the submitter and the worker
-	// pass to each other for every task anyway.
-	seq atomic.Uint64
+	// tasks accepted, and taken the count of tasks taken by a worker
+	// (handed to one, or popped): written under mu, and read without it
+	// by Stats. They share the cache line of mu, which the submitter and
+	// the worker pass to each other for every task anyway, so keeping
+	// them costs no miss; a count in each worker's struct did, one per
+	// task, with thousands of workers (W1).
+	seq   atomic.Uint64
+	taken atomic.Uint64
 
 	// The workers. live counts those that may take another task: busy
 	// ones and parked ones. all holds every worker goroutine that has not
@@ -114,6 +118,7 @@ type core[R any] struct {
 	observed bool
 
 	// Set in New, then only read.
+	id       uintptr         // the pool's, in its workers' tags (see inside.go)
 	ctx      context.Context // every task's; cancelled to abort
 	cancel   context.CancelCauseFunc
 	failFast bool
@@ -154,6 +159,7 @@ func newCore[R any](workers int, cfg config, out resultSink[R]) *core[R] {
 		out:      out,
 		changed:  make(chan struct{}),
 		target:   workers,
+		id:       coreIDs.Add(1),
 	}
 	c.wanted.Store(int64(workers))
 	c.ctx, c.cancel = context.WithCancelCause(cfg.ctx)
@@ -206,6 +212,7 @@ func (c *core[R]) place(j job[R]) (w *worker[R], start, ok bool) {
 	}
 	c.number(&j)
 	c.busy.Add(1)
+	c.take()
 	w.next, w.ob, w.has = j, c.obs.Load(), true
 	return w, start, true
 }
@@ -248,7 +255,7 @@ func (c *core[R]) pop() job[R] {
 // wakeOrStart hands a worker its job, after mu is released.
 func (c *core[R]) wakeOrStart(w *worker[R], start bool) {
 	if start {
-		go c.work(w, false)
+		go c.work(c.tag(w), w, false)
 	} else {
 		w.wake <- struct{}{}
 	}
@@ -479,9 +486,10 @@ func (c *core[R]) resize(n int) {
 	for c.live < n && c.count > 0 {
 		w := c.newWorker()
 		c.busy.Add(1)
+		c.take()
 		w.next, w.ob, w.has = c.pop(), c.obs.Load(), true
 		c.serveLine()
-		go c.work(w, false)
+		go c.work(c.tag(w), w, false)
 	}
 	for c.live < n && c.qcap == 0 && c.first < len(c.line) {
 		wt := c.popLine()
@@ -492,8 +500,9 @@ func (c *core[R]) resize(n int) {
 		wt.wake <- struct{}{}
 		w := c.newWorker()
 		c.busy.Add(1)
+		c.take()
 		w.next, w.ob, w.has = j, c.obs.Load(), true
-		go c.work(w, false)
+		go c.work(c.tag(w), w, false)
 	}
 }
 
@@ -508,15 +517,12 @@ func (c *core[R]) shutdown(ctx context.Context, op string) error {
 		aborted = true
 		c.abort(fmt.Errorf("pool: %s: %w", op, ctx.Err()))
 	}
-	me := goid()
+	t, onAny := onWorker()
 	c.mu.Lock()
 	inside := false
-	for _, w := range c.all {
-		if me != 0 && w.gid.Load() == me {
-			inside = true
-			c.inside++
-			break
-		}
+	if w := c.workerOf(t); onAny && w != nil && w.idx < len(c.all) && c.all[w.idx] == w {
+		inside = true
+		c.inside++
 	}
 	for !(c.done || inside && len(c.all) <= c.inside) {
 		// c.all holds the workers not yet let go; a worker let go
@@ -598,6 +604,13 @@ func (c *core[R]) joined(extra error) error {
 func (c *core[R]) number(j *job[R]) {
 	j.seq = c.seq.Load() // a plain load: only writers under mu move it
 	c.seq.Store(j.seq + 1)
+}
+
+// take counts one more task taken by a worker, after the worker's place
+// in busy was taken, if it had none: Stats reads taken before busy, so it
+// never sees a task taken, and not yet in busy, as ended. Callers hold mu.
+func (c *core[R]) take() {
+	c.taken.Store(c.taken.Load() + 1) // a plain load: only writers under mu move it
 }
 
 // stamp sets the acceptance time of j, about to be numbered, if it is one

@@ -1,9 +1,7 @@
 package pool
 
 import (
-	"bytes"
 	"context"
-	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"sync/atomic"
@@ -22,18 +20,18 @@ type worker[R any] struct {
 	has  bool
 	quit bool          // leave instead of taking a task
 	idx  int           // in the core's all
-	num  int           // its number, for pprof labels and Running
-	gid  atomic.Uint64 // its goroutine's id: lets Close see it is called from a task
+	num  int           // its number, for pprof labels, Running and its tag
 	room chan struct{} // a Results' worker waits here for room in the window
 
 	// Its goroutine's own, outside mu.
 	labelled *observer // the observer whose labels the goroutine carries
 
-	// took is 1 + the number of the task it took last, or 0 before its
-	// first: stored by the goroutine as it takes each task (its one atomic
-	// write per task), never cleared, and read without a lock by Stats
-	// and Running. Tasks are taken in acceptance order, so the largest
-	// across the workers counts the tasks taken.
+	// took is 1 + the number of the task it took last while an observer
+	// was attached, or 0 before: stored by the goroutine as it takes an
+	// observed task, never cleared, and read without a lock by Running.
+	// Unobserved, a worker writes nothing to its struct per task: with
+	// thousands of workers the struct is out of the cache, and the store
+	// was a miss per task (W1's profile: a tenth of its time).
 	took atomic.Uint64
 	// out says it is between tasks for a while: parked, leaving or gone,
 	// or its task ended in runtime.Goexit. It is set and cleared around
@@ -104,8 +102,13 @@ func (c *core[R]) newWorker() *worker[R] {
 // A task that calls runtime.Goexit ends the goroutine whatever anyone does;
 // the deferred function then records ErrGoexit and starts a goroutine that
 // takes the worker's place (goexited), so the pool keeps its size.
-func (c *core[R]) work(w *worker[R], goexited bool) {
-	w.gid.Store(goid())
+//
+// t, c.tag(w), is never read here: it is in the frame for a stack trace of
+// the goroutine to show (see inside.go), which work, never inlined, keeps
+// at the bottom of the goroutine's stack for its whole life.
+//
+//go:noinline
+func (c *core[R]) work(t workerTag, w *worker[R], goexited bool) {
 	if w.wake == nil { // made here, not by the starter under mu
 		w.wake = make(chan struct{}, 1)
 		if c.out != nil {
@@ -122,7 +125,8 @@ func (c *core[R]) work(w *worker[R], goexited bool) {
 	// What the loop needs of the task in hand lives on this goroutine's
 	// stack, not in w: with thousands of workers each waking from a long
 	// task, w is out of the cache, and a load from it is a miss (W1's
-	// profile showed one per task). The one write per task to w is took.
+	// profile showed one per task). Unobserved, a task writes nothing to
+	// w either (see took).
 	h := hand{labelled: w.labelled, out: w.out.Load()}
 	finished := false
 	defer func() {
@@ -138,7 +142,7 @@ func (c *core[R]) work(w *worker[R], goexited bool) {
 			c.failure(task.ErrGoexit, c.out == nil)
 		}
 		w.on.owners = w.on.owners[:0]
-		go c.work(w, true)
+		go c.work(t, w, true)
 	}()
 	if w.has {
 		// The first task, handed over (its place in busy taken) before
@@ -200,6 +204,7 @@ func (c *core[R]) next(w *worker[R], h *hand, res outcome) (j job[R], ob *observ
 		if !had {
 			c.busy.Add(1)
 		}
+		c.take()
 		if c.first < len(c.line) { // one popped, so one fits
 			toWake = c.serveOne()
 		}
@@ -212,6 +217,7 @@ func (c *core[R]) next(w *worker[R], h *hand, res outcome) (j job[R], ob *observ
 		if !had {
 			c.busy.Add(1)
 		}
+		c.take()
 		wt.fate = served
 		toWake = wt
 	case c.stopped: // drained
@@ -312,7 +318,6 @@ func (c *core[R]) remove(w *worker[R]) {
 	c.all[w.idx].idx = w.idx
 	c.all[last] = nil
 	c.all = c.all[:last]
-	w.gid.Store(0)
 	if c.inside > 0 && len(c.all) <= c.inside {
 		// A Close from inside a task waits for the others only; nobody
 		// else needs to hear of each exit, so a large pool's Close is not
@@ -346,7 +351,9 @@ type hand struct {
 // run runs one task, unless the pool was aborted.
 func (c *core[R]) run(w *worker[R], h *hand, j job[R], ob *observer) outcome {
 	h.seq, h.owned = j.seq, j.dropped != nil
-	w.took.Store(j.seq + 1)
+	if ob != nil {
+		w.took.Store(j.seq + 1)
+	}
 	if h.out {
 		w.out.Store(false)
 		h.out = false
@@ -442,25 +449,4 @@ func callGet[R any](ctx context.Context, fn func(context.Context) (R, error)) (v
 	v, err = fn(ctx)
 	normal = true
 	return v, err, false
-}
-
-// goid returns the calling goroutine's id, read from the first line of its
-// stack trace ("goroutine 42 [running]:"). Go offers no other way to ask
-// "am I one of this pool's workers?", which Close must know to avoid
-// waiting for itself. It costs about a microsecond, paid once per worker
-// goroutine start (workers park when idle, so that is rare) and once per
-// Close, never per task. Its 64-byte buffer escapes to the heap: a
-// sync.Pool of buffers was tried, and many workers starting at once queued
-// on the pool's own lock.
-func goid() uint64 {
-	var buf [64]byte
-	b := bytes.TrimPrefix(buf[:runtime.Stack(buf[:], false)], []byte("goroutine "))
-	var id uint64
-	for _, d := range b {
-		if d < '0' || d > '9' {
-			break
-		}
-		id = id*10 + uint64(d-'0')
-	}
-	return id // 0, never a goroutine's id, if the format ever changes
 }
