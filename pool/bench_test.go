@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/baton-go/baton/channel"
 	"github.com/baton-go/baton/pool"
@@ -142,3 +143,35 @@ func BenchmarkOverChannel(b *testing.B) {
 		wg.Wait()
 	})
 }
+
+// BenchmarkObserveHook is BenchmarkSubmit's 1024-task queue with and
+// without a task observer that does nothing: what the core's hook costs.
+func BenchmarkObserveHook(b *testing.B) {
+	ctx := context.Background()
+	for _, hooked := range []bool{false, true} {
+		name := "plain"
+		if hooked {
+			name = "hook"
+		}
+		b.Run(name, func(b *testing.B) {
+			p := pool.New(2, pool.WithQueue(1024))
+			if hooked {
+				p.Observe("bench", benchObserver{})
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				if err := p.Submit(ctx, tiny); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := p.Close(); err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+}
+
+type benchObserver struct{}
+
+func (benchObserver) TaskDone(waited, ran time.Duration) {}

@@ -39,11 +39,14 @@ func (l *contextLink) link(mu *sync.Mutex, pctx context.Context, onEnd func(caus
 }
 
 // unlink stops watching the context, so that a finished owner is not kept
-// alive by it. It is idempotent. mu is the owner's mutex, not held.
+// alive by it, and for good: a once called after it (a late task of a
+// subpool's, still on its way out) links nothing. It is idempotent. mu is
+// the owner's mutex, not held.
 func (l *contextLink) unlink(mu *sync.Mutex) {
 	mu.Lock()
 	stop := l.stop
 	l.stop = nil
+	l.linked.Store(true)
 	mu.Unlock()
 	if stop != nil {
 		stop()

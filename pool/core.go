@@ -14,9 +14,13 @@ import (
 // attached, the time it was accepted.
 type job[R any] struct {
 	seq uint64
-	at  int64
-	run func(context.Context) error
-	get func(context.Context) (R, error)
+	// slot, for a Results' own task (get), is its place in the reorder
+	// window: numbered apart from seq because the tasks of a group on a
+	// Results are owned (run) and take no place in the window.
+	slot uint64
+	at   int64
+	run  func(context.Context) error
+	get  func(context.Context) (R, error)
 	// dropped, for a task owned by a Group or a Subpool, is called instead
 	// of run when the pool drops the task unrun, so its owner stops
 	// waiting for it (see owned.go).
@@ -57,12 +61,15 @@ type core[R any] struct {
 	// seq is the next accepted task's number, so also the count of
 	// tasks accepted, and taken the count of tasks taken by a worker
 	// (handed to one, or popped): written under mu, and read without it
-	// by Stats. They share the cache line of mu, which the submitter and
-	// the worker pass to each other for every task anyway, so keeping
-	// them costs no miss; a count in each worker's struct did, one per
-	// task, with thousands of workers (W1).
+	// by Stats. They sit by mu, which the submitter and the worker pass
+	// to each other for every task anyway, so keeping them costs no miss;
+	// a count in each worker's struct did, one per task, with thousands
+	// of workers (W1).
 	seq   atomic.Uint64
 	taken atomic.Uint64
+	// slots numbers the tasks that yield to a Results' window (see
+	// job.slot). Guarded by mu.
+	slots uint64
 
 	// The workers. live counts those that may take another task: busy
 	// ones and parked ones. all holds every worker goroutine that has not
@@ -600,10 +607,14 @@ func (c *core[R]) joined(extra error) error {
 }
 
 // number gives j its number in acceptance order, publishing the count
-// for Stats. Callers hold mu, and have stamped j (see stamp).
+// for Stats, and a Results' task its place in the window. Callers hold mu, and have stamped j (see stamp).
 func (c *core[R]) number(j *job[R]) {
 	j.seq = c.seq.Load() // a plain load: only writers under mu move it
 	c.seq.Store(j.seq + 1)
+	if j.get != nil {
+		j.slot = c.slots
+		c.slots++
+	}
 }
 
 // take counts one more task taken by a worker, after the worker's place

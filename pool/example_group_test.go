@@ -82,6 +82,32 @@ func ExampleNewResultGroup() {
 	// Output: [GROUPS SHARE ONE POOL] <nil>
 }
 
+// A Results streams its own tasks' values to All while a group on the same
+// workers collects its own: neither sees the other's.
+func ExampleResults_Group() {
+	r := pool.NewResults[int](4)
+	for i := 1; i <= 3; i++ {
+		r.Submit(context.Background(), func(context.Context) (int, error) { return i, nil })
+	}
+
+	g := r.Group(context.Background())
+	for i := 1; i <= 3; i++ {
+		g.Submit(func(context.Context) (int, error) { return 100 * i, nil })
+	}
+	hundreds, err := g.Wait()
+	fmt.Println("group:", hundreds, err)
+
+	r.Close()
+	for v, err := range r.All() {
+		fmt.Println("stream:", v, err)
+	}
+	// Output:
+	// group: [100 200 300] <nil>
+	// stream: 1 <nil>
+	// stream: 2 <nil>
+	// stream: 3 <nil>
+}
+
 // A subpool gives a part of the program at most n of the pool's workers.
 func ExamplePool_Subpool() {
 	p := pool.New(8)

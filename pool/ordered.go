@@ -98,11 +98,11 @@ func (x *orderedWindow[R]) slot(seq uint64) *orderedSlot[R] {
 }
 
 func (x *orderedWindow[R]) exec(w *worker[R], ctx context.Context, j job[R]) (panicked, ran bool, err error) {
-	if !x.reserve(w, j.seq) {
+	if !x.reserve(w, j.slot) {
 		return false, false, nil
 	}
 	v, err, panicked := callGet(ctx, j.get)
-	x.put(j.seq, v, err)
+	x.put(j.slot, v, err)
 	return panicked, true, err
 }
 

@@ -27,8 +27,8 @@ type owned struct {
 	dropped func()
 }
 
-// Runner is what a group submits to: a *Pool or a *Subpool. Its methods are
-// unexported, so no other type can be one.
+// Runner is what a group submits to: a *Pool, a *Subpool or a *Results[T].
+// Its methods are unexported, so no other type can be one.
 type Runner interface {
 	submitOwned(ctx context.Context, t owned) error
 	trySubmitOwned(t owned) error
@@ -103,14 +103,7 @@ func (w *worker[R]) ownedCtx(ctx context.Context) context.Context {
 	return w.onCtx
 }
 
-func (p *Pool) goroutineOn(t workerTag) *onGoroutine {
-	// The caller runs on the worker t names, if any, and only that
-	// goroutine touches its record: no lock needed.
-	if w := p.c.workerOf(t); w != nil {
-		return &w.on
-	}
-	return nil
-}
+func (p *Pool) goroutineOn(t workerTag) *onGoroutine { return p.c.goroutineOn(t) }
 
 func (p *Pool) submitOwned(ctx context.Context, t owned) error {
 	return p.c.submit(ctx, job[struct{}]{run: t.run, dropped: t.dropped})
@@ -118,4 +111,27 @@ func (p *Pool) submitOwned(ctx context.Context, t owned) error {
 
 func (p *Pool) trySubmitOwned(t owned) error {
 	return p.c.trySubmit(job[struct{}]{run: t.run, dropped: t.dropped})
+}
+
+// A Results runs owned tasks beside its own: they share its queue, its
+// admission order and its workers, but take no place in its window (see
+// job.slot), so All never yields them and they never wait for its reader.
+
+func (r *Results[T]) goroutineOn(t workerTag) *onGoroutine { return r.c.goroutineOn(t) }
+
+func (r *Results[T]) submitOwned(ctx context.Context, t owned) error {
+	return r.c.submit(ctx, job[T]{run: t.run, dropped: t.dropped})
+}
+
+func (r *Results[T]) trySubmitOwned(t owned) error {
+	return r.c.trySubmit(job[T]{run: t.run, dropped: t.dropped})
+}
+
+func (c *core[R]) goroutineOn(t workerTag) *onGoroutine {
+	// The caller runs on the worker t names, if any, and only that
+	// goroutine touches its record: no lock needed.
+	if w := c.workerOf(t); w != nil {
+		return &w.on
+	}
+	return nil
 }

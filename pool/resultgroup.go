@@ -24,10 +24,10 @@ type cell[T any] struct {
 	refused bool // the submit failed: the task has no place
 }
 
-// NewResultGroup starts a group on r, a *Pool or a *Subpool, whose tasks
-// return values of type T. (Go methods cannot take type parameters, hence a
-// function rather than a method.) Options and context are as for
-// Pool.Group.
+// NewResultGroup starts a group on r, a *Pool, a *Subpool or a *Results of
+// any type, whose tasks return values of type T. (Go methods cannot take
+// type parameters, hence a function rather than a method; on a Results[T],
+// r.Group is the same.) Options and context are as for Pool.Group.
 //
 // NewResultGroup panics if r, ctx or an option is nil.
 func NewResultGroup[T any](r Runner, ctx context.Context, opts ...GroupOption) *ResultGroup[T] {
@@ -36,6 +36,23 @@ func NewResultGroup[T any](r Runner, ctx context.Context, opts ...GroupOption) *
 	}
 	g := &ResultGroup[T]{}
 	g.core.init(r, ctx, opts, "NewResultGroup")
+	return g
+}
+
+// Group starts a group on r, as Pool.Group does on a pool, whose tasks
+// return values of r's type: Wait gives them back in the group's own
+// submission order. The group's tasks share r's queue, admission order and
+// workers with r's own tasks, but their values go to the group, never to
+// All, and they take no place in r's window, so they never wait for All's
+// reader. (Only r's own tasks do: while a slow reader keeps the window
+// full, the workers holding its tasks wait, and the group's tasks queue
+// behind them like everyone else's.) Ending All early, like any abort of
+// r, drops the group's queued tasks and cancels its running ones.
+//
+// Group panics if ctx or an option is nil.
+func (r *Results[T]) Group(ctx context.Context, opts ...GroupOption) *ResultGroup[T] {
+	g := &ResultGroup[T]{}
+	g.core.init(r, ctx, opts, "Results.Group")
 	return g
 }
 

@@ -54,11 +54,11 @@ func newWindow[R any](size int, ordered bool) *window[R] {
 // exec runs a task once there is room for its result. It reports ran ==
 // false when the reader left before that.
 func (x *window[R]) exec(w *worker[R], ctx context.Context, j job[R]) (panicked, ran bool, err error) {
-	if !x.reserve(w, j.seq) {
+	if !x.reserve(w, j.slot) {
 		return false, false, nil
 	}
 	v, err, panicked := callGet(ctx, j.get)
-	x.put(j.seq, v, err)
+	x.put(j.slot, v, err)
 	return panicked, true, err
 }
 

@@ -134,9 +134,9 @@ func (c *core[R]) work(t workerTag, w *worker[R], goexited bool) {
 			return
 		}
 		w.out.Store(true)
-		if c.out != nil {
+		if c.out != nil && !h.owned {
 			var zero R
-			c.out.put(h.seq, zero, task.ErrGoexit)
+			c.out.put(h.slot, zero, task.ErrGoexit)
 		}
 		if !h.owned { // an owner keeps its tasks' errors, a Goexit too
 			c.failure(task.ErrGoexit, c.out == nil)
@@ -342,7 +342,7 @@ func (c *core[R]) gone() {
 // hand is what a worker goroutine keeps of the task in hand, and its
 // copies of w's fields that only the goroutine itself writes.
 type hand struct {
-	seq      uint64    // its number, for a Goexit
+	slot     uint64    // its window slot, for a Goexit in a Results' task
 	owned    bool      // it is owned: its Goexit is its owner's business
 	labelled *observer // w.labelled
 	out      bool      // w.out
@@ -350,7 +350,7 @@ type hand struct {
 
 // run runs one task, unless the pool was aborted.
 func (c *core[R]) run(w *worker[R], h *hand, j job[R], ob *observer) outcome {
-	h.seq, h.owned = j.seq, j.dropped != nil
+	h.slot, h.owned = j.slot, j.dropped != nil
 	if ob != nil {
 		w.took.Store(j.seq + 1)
 	}
@@ -360,9 +360,10 @@ func (c *core[R]) run(w *worker[R], h *hand, j job[R], ob *observer) outcome {
 	}
 	if c.ctx.Err() != nil {
 		// Aborted: queued tasks are dropped, never run. A Results still
-		// owes the reader a result for each.
-		if c.out != nil {
-			c.out.cancelled(w, j.seq, c.ctx)
+		// owes the reader a result for each of its own (an owned task
+		// has no place in the window: its owner hears of it instead).
+		if c.out != nil && j.dropped == nil {
+			c.out.cancelled(w, j.slot, c.ctx)
 		}
 		if j.dropped != nil {
 			j.dropped()

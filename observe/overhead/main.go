@@ -29,7 +29,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -45,23 +47,42 @@ func main() {
 	rounds := flag.Int("rounds", 11, "interleaved rounds per workload")
 	tasks := flag.Int("tasks", 1_000_000, "W2's tasks")
 	items := flag.Int("items", pipebench.DefaultItems, "W4's items")
+	only := flag.String("only", "", "run only the workload of this name (W2 or a W4 row's name)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this `file`")
 	flag.Parse()
 	if *rounds < 1 || *tasks < 1 || *items < 1 {
 		fmt.Fprintln(os.Stderr, "overhead: -rounds, -tasks and -items must be at least 1")
 		os.Exit(2)
 	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "overhead:", err)
+			os.Exit(1)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "overhead:", err)
+			os.Exit(1)
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
+	run := func(name string, rounds, n int, fn func(mode)) {
+		if *only == "" || strings.HasPrefix(name, *only) {
+			report(name, rounds, n, fn)
+		}
+	}
 	us := pipebench.ItersPerMicrosecond()
 	fmt.Printf("GOMAXPROCS=%d, %d rounds, interleaved; ns per task or item (median over rounds), and each variant's ratio to plain: median [min, max]\n\n",
 		runtime.GOMAXPROCS(0), *rounds)
 	fmt.Printf("%-26s %8s %8s %9s %22s %22s\n", "workload", "plain", "hook", "observed", "hook/plain", "observed/plain")
-	report("W2 (1 submitter, tiny)", *rounds, *tasks, func(m mode) { w2(*tasks, m) })
+	run("W2 (1 submitter, tiny)", *rounds, *tasks, func(m mode) { w2(*tasks, m) })
 	for _, r := range []pipebench.Row{
 		{Name: "W4/noop/n=4/unordered", Items: *items, Workers: 4},
 		{Name: "W4/noop/n=4/ordered", Items: *items, Workers: 4, Ordered: true},
 		{Name: "W4/spin1us/n=4/unordered", Items: *items, Workers: 4, Work: pipebench.Work{Spin: us}},
 		{Name: "W4/spin1us/n=4/ordered", Items: *items, Workers: 4, Ordered: true, Work: pipebench.Work{Spin: us}},
 	} {
-		report(r.Name, *rounds, r.Items, func(m mode) { w4(r, m) })
+		run(r.Name, *rounds, r.Items, func(m mode) { w4(r, m) })
 	}
 }
 
