@@ -153,7 +153,7 @@ func (c *core[R]) work(t workerTag, w *worker[R], goexited bool) {
 		res = c.run(w, &h, j, ob)
 	}
 	for {
-		c.mu.Lock()
+		c.lockHot()
 		j, ob, ok := c.next(w, &h, res)
 		if !ok {
 			finished = true
