@@ -55,10 +55,12 @@ type core[R any] struct {
 	// The queue: count jobs from head, in a ring that grows by doubling
 	// up to qcap, so a pool that never fills its queue never pays for it.
 	// A plain task, the common case, is one word in runs; a job that has
-	// more than its run (see plain) has a nil there, and is whole in rich,
-	// made the first time one is queued. See push.
+	// more than its run (see plain) has a nil there, if runs was made, and
+	// is whole in rich. Each is made the first time it is needed (a Results
+	// only ever queues rich jobs). See push.
 	runs        []func(context.Context) error
 	rich        []job[R]
+	size        int // of the ring: len(runs), len(rich), when made
 	head, count int
 	qcap        int
 
@@ -242,19 +244,22 @@ func (c *core[R]) place(j job[R]) (w *worker[R], start, ok bool) {
 // worker at once is taken as it is numbered), so a queued task's number
 // is the count of tasks taken before it (see pop).
 func (c *core[R]) push(j job[R]) {
-	if c.count == len(c.runs) {
+	if c.count == c.size {
 		c.grow()
 	}
 	i := c.head + c.count
-	if i >= len(c.runs) {
-		i -= len(c.runs)
+	if i >= c.size {
+		i -= c.size
 	}
 	c.number(&j)
 	if j.plain() {
+		if c.runs == nil {
+			c.runs = make([]func(context.Context) error, c.size)
+		}
 		c.runs[i] = j.run
 	} else {
 		if c.rich == nil {
-			c.rich = make([]job[R], len(c.runs))
+			c.rich = make([]job[R], c.size)
 		}
 		c.rich[i] = j
 	}
@@ -268,31 +273,34 @@ func (j *job[R]) plain() bool {
 }
 
 func (c *core[R]) grow() {
-	n := min(max(2*len(c.runs), 16), c.qcap)
-	runs := make([]func(context.Context) error, n)
-	k := copy(runs, c.runs[c.head:])
-	copy(runs[k:], c.runs[:c.head])
+	n := min(max(2*c.size, 16), c.qcap)
+	if c.runs != nil {
+		runs := make([]func(context.Context) error, n)
+		k := copy(runs, c.runs[c.head:])
+		copy(runs[k:], c.runs[:c.head])
+		c.runs = runs
+	}
 	if c.rich != nil {
 		rich := make([]job[R], n)
 		k := copy(rich, c.rich[c.head:])
 		copy(rich[k:], c.rich[:c.head])
 		c.rich = rich
 	}
-	c.runs, c.head = runs, 0
+	c.size, c.head = n, 0
 }
 
 // pop takes the job at the head of the ring. Callers hold mu, and call it
 // before they count the job taken (see push).
 func (c *core[R]) pop() (j job[R]) {
-	if run := c.runs[c.head]; run != nil {
+	if c.runs != nil && c.runs[c.head] != nil {
+		j.run, j.seq = c.runs[c.head], c.taken.Load()
 		c.runs[c.head] = nil // let the closure go
-		j.run, j.seq = run, c.taken.Load()
 	} else {
 		j = c.rich[c.head]
 		c.rich[c.head] = job[R]{}
 	}
 	c.head++
-	if c.head == len(c.runs) {
+	if c.head == c.size {
 		c.head = 0
 	}
 	c.count--
