@@ -50,8 +50,12 @@ type job[R any] struct {
 // kept in atomics, written under mu, and each worker publishes the
 // number of the task it took in one of its own (see stats.go).
 type core[R any] struct {
+	// What a submit and a worker write for every task is on mu's cache
+	// line, and nothing else is: the two pass mu to each other for every
+	// task, and with it, this one line (W1's profile: a line more was a
+	// miss more in every critical section, each making the other side
+	// wait longer for mu).
 	mu sync.Mutex
-
 	// The queue: count jobs from head, in a ring that grows by doubling
 	// up to qcap, so a pool that never fills its queue never pays for it.
 	// A plain task, the common case, is one word in runs; a job that has
@@ -59,20 +63,18 @@ type core[R any] struct {
 	// is whole in rich. Each is made the first time it is needed (a Results
 	// only ever queues rich jobs). See push.
 	runs        []func(context.Context) error
-	rich        []job[R]
-	size        int // of the ring: len(runs), len(rich), when made
 	head, count int
-	qcap        int
-
 	// seq is the next accepted task's number, so also the count of
 	// tasks accepted, and taken the count of tasks taken by a worker
 	// (handed to one, or popped): written under mu, and read without it
-	// by Stats. They sit by mu, which the submitter and the worker pass
-	// to each other for every task anyway, so keeping them costs no miss;
-	// a count in each worker's struct did, one per task, with thousands
-	// of workers (W1).
+	// by Stats. Kept beside mu, they cost no miss; a count in each
+	// worker's struct did, one per task, with thousands of workers (W1).
 	seq   atomic.Uint64
 	taken atomic.Uint64
+
+	rich []job[R]
+	size int // of the ring: len(runs), len(rich), when made
+	qcap int
 	// slots numbers the tasks that yield to a Results' window (see
 	// job.slot). Guarded by mu.
 	slots uint64
