@@ -16,12 +16,14 @@ import (
 // Timing a task takes a clock read at its acceptance, its start and its
 // end, some 30ns each on a virtual machine, and the observer's work: on a
 // task that costs the pool about 100ns, timing every one would more than
-// double its cost, timing one in 16 would still add a tenth, and one in 64
-// adds a few percent. A sample in acceptance order is blind to how long tasks
-// take, so the reported times are distributed like all the tasks' times
-// (unless the workload itself repeats with a period of SampleEvery); the
-// exact counts of tasks are Stats'.
-const SampleEvery = 64
+// double its cost, and timing one in 64 still cost W2 (tiny tasks, one
+// submitter) 2% of its time, measured against a hook that samples none;
+// one in 256 costs it about half a percent, and still times thousands of
+// tasks a second on a busy pool. A sample in acceptance order is blind to
+// how long tasks take, so the reported times are distributed like all the
+// tasks' times (unless the workload itself repeats with a period of
+// SampleEvery); the exact counts of tasks are Stats'.
+const SampleEvery = 256
 
 // TaskObserver receives the timing of a sample of the tasks a pool runs:
 // one in SampleEvery. TaskDone is called on the worker goroutine right

@@ -34,6 +34,7 @@ func (s *Subpool) startRun(ctx context.Context, t *subTask, wait bool) error {
 		s.starting--
 		s.pending--
 		s.st.Rejected++
+		s.dropOrphansLocked()
 		s.broadcastLocked()
 		s.finishIfDoneLocked()
 		if errors.Is(err, ErrFull) {
@@ -63,6 +64,9 @@ func (r *subRun) confirmLocked() {
 			r.s.st.Submitted++
 		}
 		r.s.broadcastLocked() // submitters may queue now
+		// An extra run has no task of its own: if the last task ended
+		// while it was being submitted, the subpool may be done now.
+		r.s.finishIfDoneLocked()
 	}
 }
 
@@ -97,6 +101,7 @@ func (r *subRun) run(pctx context.Context) error {
 			if t == nil {
 				s.runs--
 				s.broadcastLocked()
+				s.finishIfDoneLocked()
 				s.mu.Unlock()
 				break
 			}
@@ -119,6 +124,7 @@ func (s *Subpool) startExtra() {
 	defer s.mu.Unlock()
 	if err != nil {
 		s.starting--
+		s.dropOrphansLocked()
 		s.broadcastLocked()
 		s.finishIfDoneLocked()
 		return
@@ -139,13 +145,28 @@ func (r *subRun) dropped() {
 		s.cause = errors.New("the parent pool was stopped")
 	}
 	s.dropLocked(r.first)
-	if s.runs+s.starting == 0 {
-		for t := s.popLocked(); t != nil; t = s.popLocked() {
-			s.dropLocked(t)
-		}
-	}
+	s.dropOrphansLocked()
 	s.broadcastLocked()
 	s.finishIfDoneLocked()
+}
+
+// dropOrphansLocked drops the queue once no run is left to take it, on the
+// parent or on its way there. Tasks are queued only behind a run the
+// parent accepted, and a run leaves a non-empty queue only to others, so
+// the queue is orphaned only when the parent stopped: it dropped the last
+// accepted run while another was still being submitted, and then refused
+// that one. Whichever of the two comes last drops the queue; checking at
+// the drop alone left it stranded, and Close waiting for it for good.
+func (s *Subpool) dropOrphansLocked() {
+	if s.runs+s.starting > 0 || s.qhead == len(s.queue) {
+		return
+	}
+	if s.cause == nil {
+		s.cause = errors.New("the parent pool was stopped")
+	}
+	for t := s.popLocked(); t != nil; t = s.popLocked() {
+		s.dropLocked(t)
+	}
 }
 
 func (s *Subpool) popLocked() *subTask {
