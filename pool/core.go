@@ -50,19 +50,31 @@ type job[R any] struct {
 // kept in atomics, written under mu, and each worker publishes the
 // number of the task it took in one of its own (see stats.go).
 type core[R any] struct {
+	// What a submit and a worker write for every task is on mu's cache
+	// line, and nothing else is: the two pass mu to each other for every
+	// task, and with it, this one line (W1's profile: a line more was a
+	// miss more in every critical section, each making the other side
+	// wait longer for mu).
 	mu sync.Mutex
-
 	// The queue: count jobs from head, in a ring that grows by doubling
 	// up to qcap, so a pool that never fills its queue never pays for it.
-	ring        []job[R]
+	// A plain task, the common case, is one word in runs; a job that has
+	// more than its run (see plain) has a nil there, if runs was made, and
+	// is whole in rich. Each is made the first time it is needed (a Results
+	// only ever queues rich jobs). See push.
+	runs        []func(context.Context) error
 	head, count int
-	qcap        int
-
 	// seq is the next accepted task's number, so also the count of
-	// tasks accepted: written under mu, and read without it by Stats. It
-	// shares the cache line of mu, which the submitter and the worker
-	// pass to each other for every task anyway.
-	seq atomic.Uint64
+	// tasks accepted, and taken the count of tasks taken by a worker
+	// (handed to one, or popped): written under mu, and read without it
+	// by Stats. Kept beside mu, they cost no miss; a count in each
+	// worker's struct did, one per task, with thousands of workers (W1).
+	seq   atomic.Uint64
+	taken atomic.Uint64
+
+	rich []job[R]
+	size int // of the ring: len(runs), len(rich), when made
+	qcap int
 	// slots numbers the tasks that yield to a Results' window (see
 	// job.slot). Guarded by mu.
 	slots uint64
@@ -121,6 +133,7 @@ type core[R any] struct {
 	observed bool
 
 	// Set in New, then only read.
+	id       uintptr         // the pool's, in its workers' tags (see inside.go)
 	ctx      context.Context // every task's; cancelled to abort
 	cancel   context.CancelCauseFunc
 	failFast bool
@@ -161,6 +174,7 @@ func newCore[R any](workers int, cfg config, out resultSink[R]) *core[R] {
 		out:      out,
 		changed:  make(chan struct{}),
 		target:   workers,
+		id:       coreIDs.Add(1),
 	}
 	c.wanted.Store(int64(workers))
 	c.ctx, c.cancel = context.WithCancelCause(cfg.ctx)
@@ -213,39 +227,82 @@ func (c *core[R]) place(j job[R]) (w *worker[R], start, ok bool) {
 	}
 	c.number(&j)
 	c.busy.Add(1)
+	c.take()
 	w.next, w.ob, w.has = j, c.obs.Load(), true
 	return w, start, true
 }
 
 // push puts j at the tail of the ring, numbering it. Callers hold mu and
 // have checked that the ring has room.
+//
+// The ring is written by the submitter and read by the worker inside
+// their critical sections, long after (a ring of 10k workers' queue is
+// 20k jobs): each slot they touch is out of the cache, and every miss
+// lengthens the time mu is held, for everyone. A job is six words, and
+// padding it to eleven made W1 a fifth slower; so a plain task is queued
+// as its run alone, one word, eight to a cache line, and its number is
+// not stored at all: tasks are taken in the order they were accepted (a
+// job is queued only while no worker is free, and a task handed to a
+// worker at once is taken as it is numbered), so a queued task's number
+// is the count of tasks taken before it (see pop).
 func (c *core[R]) push(j job[R]) {
-	if c.count == len(c.ring) {
+	if c.count == c.size {
 		c.grow()
 	}
 	i := c.head + c.count
-	if i >= len(c.ring) {
-		i -= len(c.ring)
+	if i >= c.size {
+		i -= c.size
 	}
 	c.number(&j)
-	c.ring[i] = j
+	if j.plain() {
+		if c.runs == nil {
+			c.runs = make([]func(context.Context) error, c.size)
+		}
+		c.runs[i] = j.run
+	} else {
+		if c.rich == nil {
+			c.rich = make([]job[R], c.size)
+		}
+		c.rich[i] = j
+	}
 	c.count++
 }
 
-func (c *core[R]) grow() {
-	n := min(max(2*len(c.ring), 16), c.qcap)
-	ring := make([]job[R], n)
-	k := copy(ring, c.ring[c.head:])
-	copy(ring[k:], c.ring[:c.head])
-	c.ring, c.head = ring, 0
+// plain reports whether the job is a Pool's own task, unsampled: all there
+// is of it is its run and its number.
+func (j *job[R]) plain() bool {
+	return j.run != nil && j.dropped == nil && j.at == 0 && j.get == nil
 }
 
-// pop takes the job at the head of the ring. Callers hold mu.
-func (c *core[R]) pop() job[R] {
-	j := c.ring[c.head]
-	c.ring[c.head] = job[R]{} // let the closure go
+func (c *core[R]) grow() {
+	n := min(max(2*c.size, 16), c.qcap)
+	if c.runs != nil {
+		runs := make([]func(context.Context) error, n)
+		k := copy(runs, c.runs[c.head:])
+		copy(runs[k:], c.runs[:c.head])
+		c.runs = runs
+	}
+	if c.rich != nil {
+		rich := make([]job[R], n)
+		k := copy(rich, c.rich[c.head:])
+		copy(rich[k:], c.rich[:c.head])
+		c.rich = rich
+	}
+	c.size, c.head = n, 0
+}
+
+// pop takes the job at the head of the ring. Callers hold mu, and call it
+// before they count the job taken (see push).
+func (c *core[R]) pop() (j job[R]) {
+	if c.runs != nil && c.runs[c.head] != nil {
+		j.run, j.seq = c.runs[c.head], c.taken.Load()
+		c.runs[c.head] = nil // let the closure go
+	} else {
+		j = c.rich[c.head]
+		c.rich[c.head] = job[R]{}
+	}
 	c.head++
-	if c.head == len(c.ring) {
+	if c.head == c.size {
 		c.head = 0
 	}
 	c.count--
@@ -255,7 +312,7 @@ func (c *core[R]) pop() job[R] {
 // wakeOrStart hands a worker its job, after mu is released.
 func (c *core[R]) wakeOrStart(w *worker[R], start bool) {
 	if start {
-		go c.work(w, false)
+		go c.work(c.tag(w), w, false)
 	} else {
 		w.wake <- struct{}{}
 	}
@@ -266,7 +323,7 @@ func (c *core[R]) submit(ctx context.Context, j job[R]) error {
 		c.rejected.Add(1)
 		return gaveUp(ctx)
 	}
-	c.mu.Lock()
+	c.lockHot()
 	if err := c.refusedLocked(); err != nil {
 		c.mu.Unlock()
 		c.rejected.Add(1)
@@ -485,10 +542,12 @@ func (c *core[R]) resize(n int) {
 	// New workers start only for work that waits: the rest start on demand.
 	for c.live < n && c.count > 0 {
 		w := c.newWorker()
+		j := c.pop()
 		c.busy.Add(1)
-		w.next, w.ob, w.has = c.pop(), c.obs.Load(), true
+		c.take()
+		w.next, w.ob, w.has = j, c.obs.Load(), true
 		c.serveLine()
-		go c.work(w, false)
+		go c.work(c.tag(w), w, false)
 	}
 	for c.live < n && c.qcap == 0 && c.first < len(c.line) {
 		wt := c.popLine()
@@ -499,8 +558,9 @@ func (c *core[R]) resize(n int) {
 		wt.wake <- struct{}{}
 		w := c.newWorker()
 		c.busy.Add(1)
+		c.take()
 		w.next, w.ob, w.has = j, c.obs.Load(), true
-		go c.work(w, false)
+		go c.work(c.tag(w), w, false)
 	}
 }
 
@@ -515,15 +575,12 @@ func (c *core[R]) shutdown(ctx context.Context, op string) error {
 		aborted = true
 		c.abort(fmt.Errorf("pool: %s: %w", op, ctx.Err()))
 	}
-	me := goid()
+	t, onAny := onWorker()
 	c.mu.Lock()
 	inside := false
-	for _, w := range c.all {
-		if me != 0 && w.gid.Load() == me {
-			inside = true
-			c.inside++
-			break
-		}
+	if w := c.workerOf(t); onAny && w != nil && w.idx < len(c.all) && c.all[w.idx] == w {
+		inside = true
+		c.inside++
 	}
 	for !(c.done || inside && len(c.all) <= c.inside) {
 		// c.all holds the workers not yet let go; a worker let go
@@ -609,6 +666,13 @@ func (c *core[R]) number(j *job[R]) {
 		j.slot = c.slots
 		c.slots++
 	}
+}
+
+// take counts one more task taken by a worker, after the worker's place
+// in busy was taken, if it had none: Stats reads taken before busy, so it
+// never sees a task taken, and not yet in busy, as ended. Callers hold mu.
+func (c *core[R]) take() {
+	c.taken.Store(c.taken.Load() + 1) // a plain load: only writers under mu move it
 }
 
 // stamp sets the acceptance time of j, about to be numbered, if it is one

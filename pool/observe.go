@@ -117,20 +117,22 @@ func (p *Pool) Observe(name string, o TaskObserver) { p.c.observe(name, o) }
 func (r *Results[T]) Observe(name string, o TaskObserver) { r.c.observe(name, o) }
 
 // Running returns the tasks being run now, oldest first, or nil while no
-// observer is attached. A task that has just returned may still be listed,
-// until its worker takes the next or parks.
+// observer is attached. Like the observer's reports, it lists only tasks
+// accepted since the observer was attached. A task that has just returned
+// may still be listed, until its worker takes the next or parks.
 //
-// It takes no lock a worker takes: each worker publishes the number of the
-// task it takes in an atomic of its own (which Stats reads too), and
-// Running reads them. Calls to Running wait for each other, never for the
-// pool.
+// It takes no lock a worker takes: while an observer is attached, each
+// worker publishes the number of the task it takes in an atomic of its
+// own, and Running reads them. Calls to Running wait for each other, never
+// for the pool.
 func (p *Pool) Running() []RunningTask { return p.c.running() }
 
 // Running returns the tasks being run now, as Pool.Running does.
 func (r *Results[T]) Running() []RunningTask { return r.c.running() }
 
 func (c *core[R]) running() []RunningTask {
-	if c.obs.Load() == nil {
+	ob := c.obs.Load()
+	if ob == nil {
 		return nil
 	}
 	structs := c.structs.Load()
@@ -146,7 +148,9 @@ func (c *core[R]) running() []RunningTask {
 			continue
 		}
 		took := w.took.Load()
-		if took == 0 {
+		// Before the observer came, workers published nothing: a number
+		// older than its first is a task long ended, or one not shown.
+		if took == 0 || took-1 < ob.from {
 			continue
 		}
 		if took != w.seen {

@@ -32,9 +32,9 @@ type owned struct {
 type Runner interface {
 	submitOwned(ctx context.Context, t owned) error
 	trySubmitOwned(t owned) error
-	// goroutineOn returns the record of the pool worker goroutine whose id
-	// is gid, or nil if gid is none of the pool's workers.
-	goroutineOn(gid uint64) *onGoroutine
+	// goroutineOn returns the record of the pool worker goroutine whose
+	// tag is t, or nil if t is none of the pool's workers.
+	goroutineOn(t workerTag) *onGoroutine
 }
 
 // onGoroutine is a pool worker goroutine's list of the owners (groups,
@@ -43,7 +43,7 @@ type Runner interface {
 // it, so no lock is needed. It lets a Group's Wait and a Subpool's Close
 // see that they were called from inside one of their own tasks, which
 // would otherwise wait for itself: Go gives no other way to ask "which
-// task am I in?" (the pool's Close has the same question; see goid).
+// task am I in?" (the pool's Close has the same question; see inside.go).
 type onGoroutine struct {
 	owners []any
 }
@@ -73,15 +73,15 @@ func (on *onGoroutine) leave() {
 }
 
 // calledInside reports whether the calling goroutine is running one of
-// owner's tasks, on one of r's workers. It costs a goroutine id (a few
-// microseconds) and a scan of the pool's workers: callers use it only
-// where waiting is about to last, never per task.
+// owner's tasks, on one of r's workers. It costs a stack trace of the
+// caller (a few microseconds; see onWorker): callers use it only where
+// waiting is about to last, never per task.
 func calledInside(r Runner, owner any) bool {
-	me := goid()
-	if me == 0 {
+	t, ok := onWorker()
+	if !ok {
 		return false
 	}
-	on := r.goroutineOn(me)
+	on := r.goroutineOn(t)
 	if on == nil {
 		return false
 	}
@@ -103,7 +103,7 @@ func (w *worker[R]) ownedCtx(ctx context.Context) context.Context {
 	return w.onCtx
 }
 
-func (p *Pool) goroutineOn(gid uint64) *onGoroutine { return p.c.goroutineOn(gid) }
+func (p *Pool) goroutineOn(t workerTag) *onGoroutine { return p.c.goroutineOn(t) }
 
 func (p *Pool) submitOwned(ctx context.Context, t owned) error {
 	return p.c.submit(ctx, job[struct{}]{run: t.run, dropped: t.dropped})
@@ -117,7 +117,7 @@ func (p *Pool) trySubmitOwned(t owned) error {
 // admission order and its workers, but take no place in its window (see
 // job.slot), so All never yields them and they never wait for its reader.
 
-func (r *Results[T]) goroutineOn(gid uint64) *onGoroutine { return r.c.goroutineOn(gid) }
+func (r *Results[T]) goroutineOn(t workerTag) *onGoroutine { return r.c.goroutineOn(t) }
 
 func (r *Results[T]) submitOwned(ctx context.Context, t owned) error {
 	return r.c.submit(ctx, job[T]{run: t.run, dropped: t.dropped})
@@ -127,13 +127,11 @@ func (r *Results[T]) trySubmitOwned(t owned) error {
 	return r.c.trySubmit(job[T]{run: t.run, dropped: t.dropped})
 }
 
-func (c *core[R]) goroutineOn(gid uint64) *onGoroutine {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, w := range c.all {
-		if w.gid.Load() == gid {
-			return &w.on
-		}
+func (c *core[R]) goroutineOn(t workerTag) *onGoroutine {
+	// The caller runs on the worker t names, if any, and only that
+	// goroutine touches its record: no lock needed.
+	if w := c.workerOf(t); w != nil {
+		return &w.on
 	}
 	return nil
 }

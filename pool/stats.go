@@ -31,8 +31,8 @@ type Stats struct {
 // the worker an atomic write apiece per task more, the pool keeps:
 //
 //   - accepted (seq), stored by the submitter;
-//   - each worker's took, the number of the task it took last: tasks are
-//     taken in acceptance order, so the largest is the count taken;
+//   - taken, stored by whoever hands a task to a worker or by the worker
+//     that pops it, under mu, beside seq, on the line mu is on;
 //   - busy, which moves only when a worker parks, leaves or is handed a
 //     task while parked, as a worker that takes task after task keeps its
 //     place;
@@ -40,26 +40,21 @@ type Stats struct {
 //
 // and Stats derives the rest: Queued = accepted - taken, ended = taken -
 // busy, Succeeded = ended - the other tallies. In steady state that is one
-// atomic write per task on each side, the submitter's and the worker's.
+// atomic write per task on each side, the submitter's and the worker's,
+// both on the cache line each holds anyway while it holds mu.
 //
 // The atomics are read one after another while the pool runs, in an
-// order that errs low: took before busy before the tallies (each counted
+// order that errs low: taken before busy before the tallies (each counted
 // before the worker's place is given up) before accepted (read after the
-// floor below). A worker stores
-// its took after it took the task, and a task handed to a parked worker
-// is in busy before the worker wakes, so Succeeded may read short by the
-// tasks that moved while Stats read, never over; readers keep the largest
+// floor below). A task is in busy before it is counted taken (see take),
+// so Succeeded may read short by the tasks that moved while Stats read,
+// never over; readers keep the largest
 // they returned (floor), so that it never goes back either, as a
 // Prometheus counter must not. Queued is clamped to [0, the queue's
 // capacity]. Once nothing moves (the workers parked, held in tasks, or
 // gone after Close) the figures are exact.
 func (c *core[R]) stats() Stats {
-	var taken int64
-	if p := c.structs.Load(); p != nil {
-		for _, w := range *p {
-			taken = max(taken, int64(w.took.Load()))
-		}
-	}
+	taken := int64(c.taken.Load())
 	busy := c.busy.Load()
 	var t [skipped + 1]int64
 	var other int64

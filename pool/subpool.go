@@ -175,7 +175,7 @@ func (s *Subpool) Group(ctx context.Context, opts ...GroupOption) *Group {
 	return g
 }
 
-func (s *Subpool) goroutineOn(gid uint64) *onGoroutine { return s.parent.goroutineOn(gid) }
+func (s *Subpool) goroutineOn(t workerTag) *onGoroutine { return s.parent.goroutineOn(t) }
 
 func (s *Subpool) submitOwned(ctx context.Context, t owned) error {
 	return s.submit(ctx, &subTask{run: t.run, dropped: t.dropped}, true)

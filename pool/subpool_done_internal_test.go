@@ -37,7 +37,7 @@ func (p *stoppingParent) submitOwned(ctx context.Context, t owned) error {
 
 func (p *stoppingParent) trySubmitOwned(t owned) error { return ErrFull }
 
-func (p *stoppingParent) goroutineOn(uint64) *onGoroutine { return nil }
+func (p *stoppingParent) goroutineOn(workerTag) *onGoroutine { return nil }
 
 // TestSubpoolQueueOrphanedByStoppingParent: the parent drops the run the
 // subpool's queue waits behind while a second run is still being
@@ -113,7 +113,7 @@ func (p *slowExtraParent) trySubmitOwned(t owned) error {
 	return nil
 }
 
-func (p *slowExtraParent) goroutineOn(uint64) *onGoroutine { return nil }
+func (p *slowExtraParent) goroutineOn(workerTag) *onGoroutine { return nil }
 
 // TestSubpoolDoneAfterLateExtraRun: Resize starts an extra run for the
 // queue; the first run drains the queue, and Close begins, before the

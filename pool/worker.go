@@ -1,9 +1,7 @@
 package pool
 
 import (
-	"bytes"
 	"context"
-	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"sync/atomic"
@@ -22,19 +20,18 @@ type worker[R any] struct {
 	has  bool
 	quit bool          // leave instead of taking a task
 	idx  int           // in the core's all
-	num  int           // its number, for pprof labels and Running
-	gid  atomic.Uint64 // its goroutine's id: lets Close see it is called from a task
+	num  int           // its number, for pprof labels, Running and its tag
 	room chan struct{} // a Results' worker waits here for room in the window
 
 	// Its goroutine's own, outside mu.
-	cur      uint64    // the window slot of the task in hand, for a Goexit
 	labelled *observer // the observer whose labels the goroutine carries
 
-	// took is 1 + the number of the task it took last, or 0 before its
-	// first: stored by the goroutine as it takes each task (its one atomic
-	// write per task), never cleared, and read without a lock by Stats
-	// and Running. Tasks are taken in acceptance order, so the largest
-	// across the workers counts the tasks taken.
+	// took is 1 + the number of the task it took last while an observer
+	// was attached, or 0 before: stored by the goroutine as it takes an
+	// observed task, never cleared, and read without a lock by Running.
+	// Unobserved, a worker writes nothing to its struct per task: with
+	// thousands of workers the struct is out of the cache, and the store
+	// was a miss per task (W1's profile: a tenth of its time).
 	took atomic.Uint64
 	// out says it is between tasks for a while: parked, leaving or gone,
 	// or its task ended in runtime.Goexit. It is set and cleared around
@@ -49,9 +46,8 @@ type worker[R any] struct {
 	seenAt time.Time
 
 	// Also its goroutine's own: what owned tasks (owned.go) need.
-	curOwned bool            // the task in hand is owned: its Goexit is its owner's business
-	on       onGoroutine     // the owners whose tasks the goroutine runs now
-	onCtx    context.Context // the pool's context, carrying on: what owned tasks run with
+	on    onGoroutine     // the owners whose tasks the goroutine runs now
+	onCtx context.Context // the pool's context, carrying on: what owned tasks run with
 
 	// Workers are allocated side by side in slabs; this keeps the fields
 	// one writes on every task off the cache line of its neighbour's.
@@ -106,8 +102,13 @@ func (c *core[R]) newWorker() *worker[R] {
 // A task that calls runtime.Goexit ends the goroutine whatever anyone does;
 // the deferred function then records ErrGoexit and starts a goroutine that
 // takes the worker's place (goexited), so the pool keeps its size.
-func (c *core[R]) work(w *worker[R], goexited bool) {
-	w.gid.Store(goid())
+//
+// t, c.tag(w), is never read here: it is in the frame for a stack trace of
+// the goroutine to show (see inside.go), which work, never inlined, keeps
+// at the bottom of the goroutine's stack for its whole life.
+//
+//go:noinline
+func (c *core[R]) work(t workerTag, w *worker[R], goexited bool) {
 	if w.wake == nil { // made here, not by the starter under mu
 		w.wake = make(chan struct{}, 1)
 		if c.out != nil {
@@ -121,30 +122,44 @@ func (c *core[R]) work(w *worker[R], goexited bool) {
 		// The goroutine inherited its starter's labels, not a worker's.
 		w.labelled = nil
 	}
+	// What the loop needs of the task in hand lives on this goroutine's
+	// stack, not in w: with thousands of workers each waking from a long
+	// task, w is out of the cache, and a load from it is a miss (W1's
+	// profile showed one per task). Unobserved, a task writes nothing to
+	// w either (see took).
+	h := hand{labelled: w.labelled, out: w.out.Load()}
 	finished := false
 	defer func() {
 		if finished {
 			return
 		}
 		w.out.Store(true)
-		if c.out != nil && !w.curOwned {
+		if c.out != nil && !h.owned {
 			var zero R
-			c.out.put(w.cur, zero, task.ErrGoexit)
+			c.out.put(h.slot, zero, task.ErrGoexit)
 		}
-		if !w.curOwned { // an owner keeps its tasks' errors, a Goexit too
+		if !h.owned { // an owner keeps its tasks' errors, a Goexit too
 			c.failure(task.ErrGoexit, c.out == nil)
 		}
 		w.on.owners = w.on.owners[:0]
-		go c.work(w, true)
+		go c.work(t, w, true)
 	}()
+	if w.has {
+		// The first task, handed over (its place in busy taken) before
+		// the goroutine started: taken without mu, so no critical section
+		// waits on this struct's cold cache line.
+		j, ob := w.next, w.ob
+		w.next, w.ob, w.has = job[R]{}, nil, false
+		res = c.run(w, &h, j, ob)
+	}
 	for {
-		c.mu.Lock()
-		j, ob, ok := c.next(w, res)
+		c.lockHot()
+		j, ob, ok := c.next(w, &h, res)
 		if !ok {
 			finished = true
 			return
 		}
-		res = c.run(w, j, ob)
+		res = c.run(w, &h, j, ob)
 	}
 }
 
@@ -174,13 +189,10 @@ func (c *core[R]) account(w *worker[R], res outcome, keep bool) {
 // next tallies the worker's last task, res, and takes its next, parking it
 // while there is none. It is called with mu held and returns with mu
 // released; ok is false when the worker must exit, which it has then done.
-func (c *core[R]) next(w *worker[R], res outcome) (j job[R], ob *observer, ok bool) {
+func (c *core[R]) next(w *worker[R], h *hand, res outcome) (j job[R], ob *observer, ok bool) {
 	var toWake *waiter[R] // a submitter served, to wake once mu is released
 	had := res != none    // it holds a place in busy
 	switch {
-	case w.has: // handed to it, its place in busy taken: when it started
-		c.account(w, res, had)
-		j, w.next, w.has = w.next, job[R]{}, false
 	case c.live > c.target: // a surplus worker: Resize shrank the pool
 		c.account(w, res, false)
 		c.live--
@@ -192,6 +204,7 @@ func (c *core[R]) next(w *worker[R], res outcome) (j job[R], ob *observer, ok bo
 		if !had {
 			c.busy.Add(1)
 		}
+		c.take()
 		if c.first < len(c.line) { // one popped, so one fits
 			toWake = c.serveOne()
 		}
@@ -204,6 +217,7 @@ func (c *core[R]) next(w *worker[R], res outcome) (j job[R], ob *observer, ok bo
 		if !had {
 			c.busy.Add(1)
 		}
+		c.take()
 		wt.fate = served
 		toWake = wt
 	case c.stopped: // drained
@@ -213,6 +227,7 @@ func (c *core[R]) next(w *worker[R], res outcome) (j job[R], ob *observer, ok bo
 		return j, nil, false
 	default:
 		c.account(w, res, false)
+		h.out = true
 		c.idle = append(c.idle, w)
 		c.mu.Unlock()
 		<-w.wake
@@ -223,8 +238,9 @@ func (c *core[R]) next(w *worker[R], res outcome) (j job[R], ob *observer, ok bo
 			c.gone()
 			return j, nil, false
 		}
-		j, w.next, w.has = w.next, job[R]{}, false
-		return j, w.ob, true
+		j, ob = w.next, w.ob
+		w.next, w.ob, w.has = job[R]{}, nil, false
+		return j, ob, true
 	}
 	ob = c.obs.Load()
 	c.mu.Unlock()
@@ -302,7 +318,6 @@ func (c *core[R]) remove(w *worker[R]) {
 	c.all[w.idx].idx = w.idx
 	c.all[last] = nil
 	c.all = c.all[:last]
-	w.gid.Store(0)
 	if c.inside > 0 && len(c.all) <= c.inside {
 		// A Close from inside a task waits for the others only; nobody
 		// else needs to hear of each exit, so a large pool's Close is not
@@ -324,12 +339,24 @@ func (c *core[R]) gone() {
 	}
 }
 
+// hand is what a worker goroutine keeps of the task in hand, and its
+// copies of w's fields that only the goroutine itself writes.
+type hand struct {
+	slot     uint64    // its window slot, for a Goexit in a Results' task
+	owned    bool      // it is owned: its Goexit is its owner's business
+	labelled *observer // w.labelled
+	out      bool      // w.out
+}
+
 // run runs one task, unless the pool was aborted.
-func (c *core[R]) run(w *worker[R], j job[R], ob *observer) outcome {
-	w.cur, w.curOwned = j.slot, j.dropped != nil
-	w.took.Store(j.seq + 1)
-	if w.out.Load() {
+func (c *core[R]) run(w *worker[R], h *hand, j job[R], ob *observer) outcome {
+	h.slot, h.owned = j.slot, j.dropped != nil
+	if ob != nil {
+		w.took.Store(j.seq + 1)
+	}
+	if h.out {
 		w.out.Store(false)
+		h.out = false
 	}
 	if c.ctx.Err() != nil {
 		// Aborted: queued tasks are dropped, never run. A Results still
@@ -343,8 +370,9 @@ func (c *core[R]) run(w *worker[R], j job[R], ob *observer) outcome {
 		}
 		return cancelled
 	}
-	if ob != w.labelled {
+	if ob != h.labelled {
 		w.relabel(ob)
+		h.labelled = ob
 	}
 	var start int64
 	if ob != nil && j.at != 0 { // a sampled task (see SampleEvery)
@@ -422,25 +450,4 @@ func callGet[R any](ctx context.Context, fn func(context.Context) (R, error)) (v
 	v, err = fn(ctx)
 	normal = true
 	return v, err, false
-}
-
-// goid returns the calling goroutine's id, read from the first line of its
-// stack trace ("goroutine 42 [running]:"). Go offers no other way to ask
-// "am I one of this pool's workers?", which Close must know to avoid
-// waiting for itself. It costs about a microsecond, paid once per worker
-// goroutine start (workers park when idle, so that is rare) and once per
-// Close, never per task. Its 64-byte buffer escapes to the heap: a
-// sync.Pool of buffers was tried, and many workers starting at once queued
-// on the pool's own lock.
-func goid() uint64 {
-	var buf [64]byte
-	b := bytes.TrimPrefix(buf[:runtime.Stack(buf[:], false)], []byte("goroutine "))
-	var id uint64
-	for _, d := range b {
-		if d < '0' || d > '9' {
-			break
-		}
-		id = id*10 + uint64(d-'0')
-	}
-	return id // 0, never a goroutine's id, if the format ever changes
 }
