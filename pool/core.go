@@ -3,6 +3,7 @@ package pool
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -138,6 +139,11 @@ type core[R any] struct {
 	cancel   context.CancelCauseFunc
 	failFast bool
 	out      resultSink[R] // a Results' reorder window; nil for a Pool
+	// lockHot's policy, from GOMAXPROCS when the pool was made: retry mu
+	// before parking only if goroutines run in parallel, and yield rather
+	// than park beyond crowd workers.
+	spin  bool
+	crowd int64
 	// The parent context's watch, when WithContext gave one that can end.
 	stopWatch func() bool
 	watchDone chan struct{}
@@ -176,6 +182,8 @@ func newCore[R any](workers int, cfg config, out resultSink[R]) *core[R] {
 		target:   workers,
 		id:       coreIDs.Add(1),
 	}
+	procs := runtime.GOMAXPROCS(0)
+	c.spin, c.crowd = procs > 1, int64(16*procs)
 	c.wanted.Store(int64(workers))
 	c.ctx, c.cancel = context.WithCancelCause(cfg.ctx)
 	if cfg.ctx.Done() != nil {

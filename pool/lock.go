@@ -17,16 +17,16 @@ import (
 // waiter, every hand-over a wake-up: with 10k workers whose 10 ms tasks
 // end together (W1), a fifth of the CPU went there. So lockHot first
 // retries for about as long as mu is held; then, in a pool with many more
-// workers than CPUs, it yields its P rather than park, so that it never
-// waits in the mutex's queue. In a small pool, yielding only spins the
-// few goroutines there are, so it parks as sync.Mutex does. It retries
-// only with more than one CPU: on one, the holder cannot run while it
-// waits.
+// workers than Ps (GOMAXPROCS), it yields its P rather than park, so that
+// it never waits in the mutex's queue. In a small pool, yielding only
+// spins the few goroutines there are, so it parks as sync.Mutex does. It
+// retries only with more than one P: on one, the holder cannot run while
+// it waits. GOMAXPROCS is read when the pool is made (c.spin, c.crowd).
 func (c *core[R]) lockHot() {
 	if c.mu.TryLock() {
 		return
 	}
-	if multiCPU {
+	if c.spin {
 		for range spinTries {
 			for range spinPause {
 				if spinSink.Load() != 0 {
@@ -37,7 +37,7 @@ func (c *core[R]) lockHot() {
 				return
 			}
 		}
-		if c.wanted.Load() > crowd {
+		if c.wanted.Load() > c.crowd {
 			for range yieldTries {
 				runtime.Gosched()
 				if c.mu.TryLock() {
@@ -56,11 +56,6 @@ const (
 	spinTries  = 8
 	spinPause  = 40
 	yieldTries = 64
-)
-
-var (
-	multiCPU = runtime.NumCPU() > 1
-	crowd    = int64(16 * runtime.NumCPU())
 )
 
 // spinSink is what lockHot's pause loads, never written: a load the
