@@ -60,7 +60,8 @@ type recvShared struct {
 	pullCtx      context.Context
 	cancelPulls  context.CancelFunc
 	pullers      sync.WaitGroup
-	lastActivity atomic.Int64 // unix nanos of the last fetch issued or message fetched
+	lastActivity atomic.Int64 // unix nanos of the last pull request or arrival
+	pl           puller
 
 	deliveries chan *delivery
 	done       chan struct{} // closed by Close: receives end
@@ -123,12 +124,13 @@ func (rs *recvShared) start() error {
 	for range cap(rs.slots) {
 		rs.slots <- struct{}{}
 	}
+	if err := rs.startPulls(); err != nil {
+		return fmt.Errorf("jetstream: receive from %q: %w", rs.ch.name, err)
+	}
 	rs.pullCtx, rs.cancelPulls = context.WithCancel(context.Background())
 	rs.started = true
-	for range fetchers {
-		rs.pullers.Add(1)
-		go rs.pull()
-	}
+	rs.pullers.Add(1)
+	go rs.pull()
 	rs.keeper.Add(1)
 	go rs.keep()
 	return nil
@@ -181,7 +183,7 @@ func isGone(err error) bool {
 // buffered too, and handed back by Close once the fetch has ended: handed
 // back at once, the server would deliver it again to the fetch still
 // open, round and round.
-func (rs *recvShared) arrive(m jetstream.Msg) {
+func (rs *recvShared) arrive(m *nats.Msg) {
 	d := &delivery{msg: m, rs: rs, arrived: time.Now()}
 	d.lastSignal.Store(d.arrived.UnixNano())
 	rs.tracked.Store(d, struct{}{})
@@ -206,6 +208,7 @@ func (rs *recvShared) keep() {
 			return
 		case now := <-t.C:
 			rs.ack.retry(now)
+			rs.checkPulls(now)
 			rs.sweep.tick(now)
 			if now.Sub(lastRange) < every/2 {
 				continue
@@ -215,7 +218,7 @@ func (rs *recvShared) keep() {
 				d := k.(*delivery)
 				if now.UnixNano()-d.lastSignal.Load() >= int64(every) {
 					d.lastSignal.Store(now.UnixNano())
-					_ = d.msg.InProgress()
+					_ = rs.ch.conn.nc.Publish(d.msg.Reply, inProgressBody)
 					rs.signals.Add(1)
 				}
 				return true
@@ -345,10 +348,7 @@ func (r *Receiver[T]) recv(ctx context.Context, wait bool) (*delivery, T, error)
 			d.settle(channel.ErrClosed)
 			return nil, zero, channel.ErrClosed
 		}
-		if md, err := d.msg.Metadata(); err == nil {
-			d.deliveries = int(md.NumDelivered)
-			d.streamSeq = md.Sequence.Stream
-		}
+		d.deliveries, d.streamSeq = ackMetadata(d.msg.Reply)
 		if d.deliveries > 2*rs.ch.cf.maxDeliver {
 			// Delivered that often, and settled with a failure too few
 			// times to be dead-lettered: the processes that took it died or
@@ -359,7 +359,7 @@ func (r *Receiver[T]) recv(ctx context.Context, wait bool) (*delivery, T, error)
 			continue
 		}
 		var v T
-		if err := rs.ch.cf.codec.Unmarshal(d.msg.Data(), &v); err != nil {
+		if err := rs.ch.cf.codec.Unmarshal(d.msg.Data, &v); err != nil {
 			d.deadLetter(fmt.Errorf("jetstream: decode: %w", err))
 			continue
 		}
@@ -424,7 +424,7 @@ func (r *Receiver[T]) Close() {
 		select {
 		case d := <-rs.deliveries:
 			d.settled.Store(true)
-			_ = d.msg.Nak()
+			_ = rs.ch.conn.nc.Publish(d.msg.Reply, nakBody)
 			rs.tracked.Delete(d)
 		default:
 			drained = true

@@ -15,7 +15,7 @@ import (
 
 // delivery is one delivery of one message to this process.
 type delivery struct {
-	msg        jetstream.Msg
+	msg        *nats.Msg // its reply subject is the acknowledgement's
 	rs         *recvShared
 	arrived    time.Time
 	lastSignal atomic.Int64 // unix nanos of the last in-progress signal, or of the arrival
@@ -41,7 +41,7 @@ func (d *delivery) settle(err error) {
 	case abandoned(err):
 		// Not a failure of the message: its worker is stopping. Hand it
 		// to another at once, and do not count it towards dead-lettering.
-		_ = d.msg.Nak()
+		_ = rs.ch.conn.nc.Publish(d.msg.Reply, nakBody)
 		rs.nacked.Add(1)
 		rs.tracked.Delete(d)
 	case d.deliveries >= rs.ch.cf.maxDeliver:
@@ -49,7 +49,7 @@ func (d *delivery) settle(err error) {
 	default:
 		// A nak needs no confirmation: if it is lost, AckWait redelivers
 		// the message anyway, only later.
-		_ = d.msg.NakWithDelay(rs.ch.cf.backoff(d.deliveries))
+		_ = rs.ch.conn.nc.Publish(d.msg.Reply, nakDelayBody(rs.ch.cf.backoff(d.deliveries)))
 		rs.nacked.Add(1)
 		rs.tracked.Delete(d)
 	}
@@ -84,8 +84,8 @@ func (d *delivery) moveToDeadLetter(err error) {
 func (d *delivery) publishDead(cause error) bool {
 	rs := d.rs
 	m := nats.NewMsg(deadSubjectOf(rs.ch.name))
-	m.Data = d.msg.Data()
-	for k, vs := range d.msg.Headers() {
+	m.Data = d.msg.Data
+	for k, vs := range d.msg.Header {
 		for _, v := range vs {
 			m.Header.Add(k, v)
 		}
@@ -173,7 +173,7 @@ func (a *acker) ack(d *delivery, dead bool) {
 	p := &pendingAck{d: d, dead: dead, sent: time.Now(), tries: 1}
 	a.pending[token] = p
 	a.mu.Unlock()
-	if err := a.nc.PublishRequest(d.msg.Reply(), a.inbox+"."+token, ackBody); err != nil {
+	if err := a.nc.PublishRequest(d.msg.Reply, a.inbox+"."+token, ackBody); err != nil {
 		// Retried by retry(), or given up there.
 		return
 	}
@@ -234,7 +234,7 @@ func (a *acker) retry(now time.Time) {
 	a.drainedIfEmpty()
 	a.mu.Unlock()
 	for i, p := range resend {
-		_ = a.nc.PublishRequest(p.d.msg.Reply(), a.inbox+"."+tokens[i], ackBody)
+		_ = a.nc.PublishRequest(p.d.msg.Reply, a.inbox+"."+tokens[i], ackBody)
 	}
 }
 
@@ -290,9 +290,9 @@ func (a *acker) ackSync(d *delivery, dead bool) {
 	p := &pendingAck{d: d, dead: dead}
 	for attempt := range ackTries {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		err := d.msg.DoubleAck(ctx)
+		_, err := d.rs.ch.conn.nc.RequestWithContext(ctx, d.msg.Reply, ackBody)
 		cancel()
-		if err == nil || errors.Is(err, jetstream.ErrMsgAlreadyAckd) {
+		if err == nil {
 			a.done(p, true)
 			return
 		}
