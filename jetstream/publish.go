@@ -30,6 +30,7 @@ type publisher struct {
 	mu      sync.Mutex
 	prefix  string // the inbox and a dot; empty until the first attempt
 	waiting map[uint64]*waiter
+	out     *outbox // the connection's
 }
 
 // waiter is one attempt waiting for its answer. Waiters are reused (see
@@ -37,6 +38,7 @@ type publisher struct {
 type waiter struct {
 	answer chan *nats.Msg // buffered: the subscription's handler never blocks
 	timer  *time.Timer
+	err    error // with a nil answer: the connection refused the message
 }
 
 var waiters = sync.Pool{New: func() any {
@@ -114,16 +116,20 @@ func (p *publisher) publish(ctx context.Context, msg *nats.Msg, lost context.Con
 				<-w.answer
 			}
 		}
+		w.err = nil
 		waiters.Put(w)
 	}()
-	msg.Reply = p.prefix + strconv.FormatUint(token, 36) // each attempt of a send has its own token
-	if err := p.nc.PublishMsg(msg); err != nil {
-		return false, err
-	}
+	q := outMsg{msg: *msg, pub: p, token: token}
+	q.msg.Reply = p.prefix + strconv.FormatUint(token, 36) // each attempt of a send has its own token
+	p.out.send(q)
 	w.timer.Reset(attemptTimeout)
 	select {
 	case m := <-w.answer:
 		answered = true
+		if m == nil { // the connection refused it
+			err, w.err = w.err, nil
+			return false, err
+		}
 		duplicate, err = parsePubAck(m)
 		if errors.Is(err, nats.ErrNoResponders) {
 			w.timer.Reset(noRespondersWait)
@@ -140,6 +146,19 @@ func (p *publisher) publish(ctx context.Context, msg *nats.Msg, lost context.Con
 		return false, fmt.Errorf("%w: connection lost", nats.ErrTimeout)
 	case <-ctx.Done():
 		return false, ctx.Err()
+	}
+}
+
+// refused hands the connection's refusal of q to its sender, unless it
+// has given up waiting.
+func (p *publisher) refused(token uint64, err error) {
+	p.mu.Lock()
+	w, mine := p.waiting[token]
+	delete(p.waiting, token)
+	p.mu.Unlock()
+	if mine {
+		w.err = err
+		w.answer <- nil // buffered, and only the one who removed it sends
 	}
 }
 

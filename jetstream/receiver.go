@@ -207,7 +207,7 @@ func (rs *recvShared) keep() {
 		case <-rs.stopKeep: // not done: while Close waits for the fetch, what this process holds must not come back to it
 			return
 		case now := <-t.C:
-			rs.ack.retry(now)
+			rs.ack.tick(now)
 			rs.checkPulls(now)
 			rs.sweep.tick(now)
 			if now.Sub(lastRange) < every/2 {
