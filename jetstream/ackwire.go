@@ -33,18 +33,28 @@ func nakDelayBody(d time.Duration) []byte {
 // tokens at the end. An unreadable subject gives zeros: the message is
 // then treated as a first delivery.
 func ackMetadata(reply string) (deliveries int, streamSeq uint64) {
-	tokens := strings.Split(reply, ".")
-	if (len(tokens) != 9 && len(tokens) < 11) || tokens[0] != "$JS" || tokens[1] != "ACK" {
+	const prefix = "$JS.ACK."
+	if !strings.HasPrefix(reply, prefix) {
 		return 0, 0
 	}
-	at := 4 // v1: delivered is the fifth token
-	if len(tokens) >= 11 {
-		at = 6 // v2: after the domain and the account hash
+	tokens := strings.Count(reply, ".") + 1
+	skip := 2 // v1: $JS.ACK.<stream>.<consumer>, then delivered
+	switch {
+	case tokens >= 11:
+		skip = 4 // v2: after the domain and the account hash too
+	case tokens != 9:
+		return 0, 0
 	}
-	n, err1 := strconv.ParseUint(tokens[at], 10, 64)
-	seq, err2 := strconv.ParseUint(tokens[at+1], 10, 64)
+	rest := reply[len(prefix):]
+	for range skip {
+		_, rest, _ = strings.Cut(rest, ".")
+	}
+	d, rest, _ := strings.Cut(rest, ".")
+	seq, _, _ := strings.Cut(rest, ".")
+	n, err1 := strconv.ParseUint(d, 10, 64)
+	sseq, err2 := strconv.ParseUint(seq, 10, 64)
 	if err1 != nil || err2 != nil {
 		return 0, 0
 	}
-	return int(n), seq
+	return int(n), sseq
 }
