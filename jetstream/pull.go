@@ -25,11 +25,10 @@ import (
 // Pull requests overlap: the next one goes out while the messages of the
 // last are still arriving, so the server always has a request to fill.
 // One request at a time, each on its own subscription as nats.go's Fetch
-// makes it, left the server idle for a round trip per batch: receiving
-// alone ran at a third of nats.go's Consume. All requests share one
-// subscription, whose one goroutine hands the messages over in the order
-// the server sent them, which is the stream's (one goroutine's sends must
-// arrive in order).
+// makes it, left the server idle for a round trip per batch. All
+// requests share one subscription, whose one goroutine hands the messages
+// over in the order the server sent them, which is the stream's (one
+// goroutine's sends must arrive in order).
 //
 // The server fills the open requests of a consumer in turn, a message
 // each, and the messages do not say which request they answer; so the
