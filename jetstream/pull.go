@@ -107,8 +107,8 @@ func (rs *recvShared) pull() {
 			rs.giveSlots(n)
 			return
 		}
-		if err := rs.request(n); err != nil {
-			rs.giveSlots(n)
+		if back, err := rs.request(n); err != nil {
+			rs.giveSlots(back)
 			rs.consumeErr(err)
 			rs.pl.failed()
 		}
@@ -186,14 +186,16 @@ func (p *puller) failed() {
 	p.mu.Unlock()
 }
 
-// request asks the server for n more messages.
-func (rs *recvShared) request(n int) error {
+// request asks the server for n more messages. When it fails, back is how
+// many of the n slots the caller gives back: the others were given back
+// already, if a reset (see checkPulls) came in between.
+func (rs *recvShared) request(n int) (back int, err error) {
 	p := &rs.pl
 	now := time.Now()
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
-		return nil
+		return 0, nil
 	}
 	if p.outstanding == 0 {
 		p.lastHeard = now
@@ -205,11 +207,12 @@ func (rs *recvShared) request(n int) error {
 	rs.lastActivity.Store(now.UnixNano())
 	if err := rs.ch.conn.nc.PublishRequest(p.subject, p.inbox, pullBody(n)); err != nil {
 		p.mu.Lock()
-		p.outstanding -= min(n, p.outstanding)
+		back = min(n, p.outstanding)
+		p.outstanding -= back
 		p.mu.Unlock()
-		return err
+		return back, err
 	}
-	return nil
+	return 0, nil
 }
 
 // onPulled is the pull subscription's handler: a message, or a status of
