@@ -23,6 +23,7 @@ type Conn struct {
 	nc  *nats.Conn
 	js  jetstream.JetStream
 	pub publisher // sends: each waits for its own answer, on one subscription for all
+	out outbox    // sends and acknowledgements, handed to nats.go together
 	srv Broker    // the broker Close stops, or nil
 	url string
 
@@ -169,7 +170,8 @@ func Connect(ctx context.Context, url string, opts ...ConnectOption) (*Conn, err
 		c.stopServer()
 		return nil, fmt.Errorf("jetstream: connect %s: %w", url, err)
 	}
-	c.nc, c.js, c.pub.nc = nc, js, nc
+	c.nc, c.js, c.pub.nc, c.out.nc = nc, js, nc, nc
+	c.pub.out = &c.out
 	c.lost, c.cancelLost = context.WithCancel(context.Background())
 	userCB := nc.Opts.DisconnectedErrCB
 	nc.SetDisconnectErrHandler(func(nc *nats.Conn, err error) {

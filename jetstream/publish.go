@@ -29,8 +29,23 @@ type publisher struct {
 
 	mu      sync.Mutex
 	prefix  string // the inbox and a dot; empty until the first attempt
-	waiting map[string]chan *nats.Msg
+	waiting map[uint64]*waiter
+	out     *outbox // the connection's
 }
+
+// waiter is one attempt waiting for its answer. Waiters are reused (see
+// waiters): a send allocates neither a channel nor a timer per attempt.
+type waiter struct {
+	answer chan *nats.Msg // buffered: the subscription's handler never blocks
+	timer  *time.Timer
+	err    error // with a nil answer: the connection refused the message
+}
+
+var waiters = sync.Pool{New: func() any {
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	return &waiter{answer: make(chan *nats.Msg, 1), timer: t}
+}}
 
 // noRespondersWait is how long an attempt that met no responders (the
 // stream's server is starting, or no stream takes the subject) waits
@@ -54,19 +69,22 @@ func (p *publisher) start() error {
 	// would cost its send a whole attemptTimeout.
 	_ = sub.SetPendingLimits(-1, -1)
 	p.prefix = inbox + "."
-	p.waiting = map[string]chan *nats.Msg{}
+	p.waiting = map[uint64]*waiter{}
 	return nil
 }
 
 // answer is the inbox subscription's handler.
 func (p *publisher) answer(m *nats.Msg) {
-	token := m.Subject[len(p.prefix):]
+	token, err := strconv.ParseUint(m.Subject[len(p.prefix):], 36, 64)
+	if err != nil {
+		return
+	}
 	p.mu.Lock()
-	ch, ok := p.waiting[token]
+	w, ok := p.waiting[token]
 	delete(p.waiting, token)
 	p.mu.Unlock()
 	if ok {
-		ch <- m // buffered: never blocks
+		w.answer <- m // buffered, and only the one who removed it sends
 	}
 }
 
@@ -79,44 +97,68 @@ func (p *publisher) publish(ctx context.Context, msg *nats.Msg, lost context.Con
 	if err := p.start(); err != nil {
 		return false, err
 	}
-	token := strconv.FormatUint(p.next.Add(1), 36)
-	ch := make(chan *nats.Msg, 1)
+	token := p.next.Add(1)
+	w := waiters.Get().(*waiter)
 	p.mu.Lock()
-	p.waiting[token] = ch
+	p.waiting[token] = w
 	p.mu.Unlock()
 	answered := false
 	defer func() {
-		if !answered { // else answer removed it already
+		w.timer.Stop()
+		if !answered {
 			p.mu.Lock()
+			_, mine := p.waiting[token]
 			delete(p.waiting, token)
 			p.mu.Unlock()
+			if !mine {
+				// The handler took it and is sending the answer: take
+				// it, so that the waiter's next user does not.
+				<-w.answer
+			}
 		}
+		w.err = nil
+		waiters.Put(w)
 	}()
-	msg.Reply = p.prefix + token // each attempt of a send has its own token
-	if err := p.nc.PublishMsg(msg); err != nil {
-		return false, err
-	}
-	t := time.NewTimer(attemptTimeout)
-	defer t.Stop()
+	q := outMsg{msg: *msg, pub: p, token: token}
+	q.msg.Reply = p.prefix + strconv.FormatUint(token, 36) // each attempt of a send has its own token
+	p.out.send(q)
+	w.timer.Reset(attemptTimeout)
 	select {
-	case m := <-ch:
+	case m := <-w.answer:
 		answered = true
+		if m == nil { // the connection refused it
+			err, w.err = w.err, nil
+			return false, err
+		}
 		duplicate, err = parsePubAck(m)
 		if errors.Is(err, nats.ErrNoResponders) {
-			t.Reset(noRespondersWait)
+			w.timer.Reset(noRespondersWait)
 			select {
-			case <-t.C:
+			case <-w.timer.C:
 			case <-ctx.Done():
 				return false, ctx.Err()
 			}
 		}
 		return duplicate, err
-	case <-t.C:
+	case <-w.timer.C:
 		return false, fmt.Errorf("%w: no answer within %v", nats.ErrTimeout, attemptTimeout)
 	case <-lost.Done():
 		return false, fmt.Errorf("%w: connection lost", nats.ErrTimeout)
 	case <-ctx.Done():
 		return false, ctx.Err()
+	}
+}
+
+// refused hands the connection's refusal of q to its sender, unless it
+// has given up waiting.
+func (p *publisher) refused(token uint64, err error) {
+	p.mu.Lock()
+	w, mine := p.waiting[token]
+	delete(p.waiting, token)
+	p.mu.Unlock()
+	if mine {
+		w.err = err
+		w.answer <- nil // buffered, and only the one who removed it sends
 	}
 }
 

@@ -54,17 +54,18 @@ type recvShared struct {
 	started bool
 	stopped bool
 
-	// slots holds a token for each free place in deliveries; a fetch
+	// slots holds a token for each free place in deliveries; a pull request
 	// takes one for each message it asks for (see pull).
 	slots        chan struct{}
 	pullCtx      context.Context
 	cancelPulls  context.CancelFunc
 	pullers      sync.WaitGroup
-	lastActivity atomic.Int64 // unix nanos of the last fetch issued or message fetched
+	lastActivity atomic.Int64 // unix nanos of the last pull request or arrival
+	pl           puller
 
 	deliveries chan *delivery
 	done       chan struct{} // closed by Close: receives end
-	stopKeep   chan struct{} // closed by Close once the fetches ended: the keeper returns
+	stopKeep   chan struct{} // closed by Close once the pulls ended: the keeper returns
 	gone       chan struct{} // closed when the consumer or stream is deleted
 	goneOnce   sync.Once
 	checking   atomic.Bool // a consumeErr check is running
@@ -72,7 +73,7 @@ type recvShared struct {
 	errClosed  bool           // set by Close: consumeErr does nothing more
 	checks     sync.WaitGroup // the consumeErr checks, waited for by Close
 
-	tracked sync.Map // *delivery → struct{}: delivered, not yet settled and confirmed
+	tracked tracker // delivered, not yet settled and confirmed
 	keeper  sync.WaitGroup
 
 	ack acker
@@ -123,12 +124,13 @@ func (rs *recvShared) start() error {
 	for range cap(rs.slots) {
 		rs.slots <- struct{}{}
 	}
+	if err := rs.startPulls(); err != nil {
+		return fmt.Errorf("jetstream: receive from %q: %w", rs.ch.name, err)
+	}
 	rs.pullCtx, rs.cancelPulls = context.WithCancel(context.Background())
 	rs.started = true
-	for range fetchers {
-		rs.pullers.Add(1)
-		go rs.pull()
-	}
+	rs.pullers.Add(1)
+	go rs.pull()
 	rs.keeper.Add(1)
 	go rs.keep()
 	return nil
@@ -176,15 +178,15 @@ func isGone(err error) bool {
 
 // arrive tracks each delivery the moment it reaches this process, so the
 // keeper's in-progress signals cover the time it waits for a caller, and
-// buffers it for a receive. The fetch that brought it holds a slot for it,
-// so it never waits for room. While the Receiver closes, what arrives is
-// buffered too, and handed back by Close once the fetch has ended: handed
-// back at once, the server would deliver it again to the fetch still
-// open, round and round.
-func (rs *recvShared) arrive(m jetstream.Msg) {
+// buffers it for a receive. The pull request that brought it holds a slot
+// for it, so it never waits for room. While the Receiver closes, what
+// arrives is buffered too, until the pulls have stopped, and handed back
+// by Close then: handed back at once, the server would deliver it again
+// to the requests still open, round and round.
+func (rs *recvShared) arrive(m *nats.Msg) {
 	d := &delivery{msg: m, rs: rs, arrived: time.Now()}
 	d.lastSignal.Store(d.arrived.UnixNano())
-	rs.tracked.Store(d, struct{}{})
+	rs.tracked.Store(d)
 	rs.deliveries <- d
 }
 
@@ -202,24 +204,24 @@ func (rs *recvShared) keep() {
 	lastRange := time.Now()
 	for {
 		select {
-		case <-rs.stopKeep: // not done: while Close waits for the fetch, what this process holds must not come back to it
+		case <-rs.stopKeep: // not done: while Close waits for the pulls, what this process holds must not come back to it
 			return
 		case now := <-t.C:
-			rs.ack.retry(now)
+			rs.ack.tick(now)
+			rs.checkPulls(now)
 			rs.sweep.tick(now)
 			if now.Sub(lastRange) < every/2 {
 				continue
 			}
 			lastRange = now
-			rs.tracked.Range(func(k, _ any) bool {
-				d := k.(*delivery)
-				if now.UnixNano()-d.lastSignal.Load() >= int64(every) {
-					d.lastSignal.Store(now.UnixNano())
-					_ = d.msg.InProgress()
-					rs.signals.Add(1)
-				}
-				return true
+			due := rs.tracked.due(func(d *delivery) bool {
+				return now.UnixNano()-d.lastSignal.Load() >= int64(every)
 			})
+			for _, d := range due {
+				d.lastSignal.Store(now.UnixNano())
+				_ = rs.ch.conn.nc.Publish(d.msg.Reply, inProgressBody)
+				rs.signals.Add(1)
+			}
 		}
 	}
 }
@@ -229,8 +231,9 @@ func (rs *recvShared) keep() {
 // acknowledgement protocol pool.Serve and pipeline.FromReceiver speak.
 // Call settle exactly once (later calls do nothing):
 //   - settle(nil) when the work is done: the message is acknowledged, and
-//     the acknowledgement is confirmed by the server (a double ack), retried
-//     if the confirmation does not come; settle returns at once and the
+//     the acknowledgement is confirmed by the server (the consumer's ack
+//     floor passes it, or the server answers it), retried if the
+//     confirmation does not come; settle returns at once and the
 //     confirmation happens in the background.
 //   - settle(err) when the work failed: the message is delivered again
 //     after a back-off (see WithBackoff), or, once it was delivered
@@ -345,10 +348,7 @@ func (r *Receiver[T]) recv(ctx context.Context, wait bool) (*delivery, T, error)
 			d.settle(channel.ErrClosed)
 			return nil, zero, channel.ErrClosed
 		}
-		if md, err := d.msg.Metadata(); err == nil {
-			d.deliveries = int(md.NumDelivered)
-			d.streamSeq = md.Sequence.Stream
-		}
+		d.deliveries, d.streamSeq = ackMetadata(d.msg.Reply)
 		if d.deliveries > 2*rs.ch.cf.maxDeliver {
 			// Delivered that often, and settled with a failure too few
 			// times to be dead-lettered: the processes that took it died or
@@ -359,7 +359,7 @@ func (r *Receiver[T]) recv(ctx context.Context, wait bool) (*delivery, T, error)
 			continue
 		}
 		var v T
-		if err := rs.ch.cf.codec.Unmarshal(d.msg.Data(), &v); err != nil {
+		if err := rs.ch.cf.codec.Unmarshal(d.msg.Data, &v); err != nil {
 			d.deadLetter(fmt.Errorf("jetstream: decode: %w", err))
 			continue
 		}
@@ -386,8 +386,8 @@ func (r *Receiver[T]) Clone() *Receiver[T] {
 }
 
 // Close closes this handle: its receives fail with channel.ErrClosed.
-// Closing the last handle stops pulling (once the fetch in flight has gone
-// quiet, within 2s), hands the messages buffered here back to the server
+// Closing the last handle stops pulling (once the pull requests in flight
+// have gone quiet, within 2s), hands the messages buffered here back to the server
 // for other Receivers, and waits (up to 10s) until the
 // acknowledgements of settled messages are confirmed, so work reported done
 // is not done again. Messages received but not yet settled stay the
@@ -414,7 +414,7 @@ func (r *Receiver[T]) Close() {
 	if !started {
 		return
 	}
-	// A fetch cut short loses the messages on their way: the server
+	// A pull request cut short loses the messages on their way: the server
 	// delivers those again after AckWait. Those that arrived are handed
 	// back below, for other Receivers, at once.
 	rs.stopPulls()
@@ -424,7 +424,7 @@ func (r *Receiver[T]) Close() {
 		select {
 		case d := <-rs.deliveries:
 			d.settled.Store(true)
-			_ = d.msg.Nak()
+			_ = rs.ch.conn.nc.Publish(d.msg.Reply, nakBody)
 			rs.tracked.Delete(d)
 		default:
 			drained = true

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -136,11 +137,12 @@ func (s *Sender[T]) send(ctx context.Context, v T, try, timeoutErr bool) error {
 	if max := nc.MaxPayload(); max > 0 && int64(len(data)) > max {
 		return fail(fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, len(data), max))
 	}
-	// The header map is built directly: MsgIDHeader is already in
-	// canonical form, so Header.Set's canonicalisation is work for nothing.
-	msg := &nats.Msg{Subject: s.ch.subject, Data: data, Header: nats.Header{
-		jetstream.MsgIDHeader: {s.sh.prefix + "-" + strconv.FormatUint(s.sh.seq.Add(1), 36)},
-	}}
+	// The header map is reused (see idHeaders) and filled directly:
+	// MsgIDHeader is already in canonical form, so Header.Set's
+	// canonicalisation is work for nothing.
+	hdr := idHeaders.Get().(nats.Header)
+	hdr[jetstream.MsgIDHeader][0] = s.sh.prefix + "-" + strconv.FormatUint(s.sh.seq.Add(1), 36)
+	msg := &nats.Msg{Subject: s.ch.subject, Data: data, Header: hdr}
 
 	sh := s.sh
 	var uncertainSince time.Time // first attempt whose outcome is unknown
@@ -162,6 +164,12 @@ func (s *Sender[T]) send(ctx context.Context, v T, try, timeoutErr bool) error {
 		}
 		switch {
 		case err == nil:
+			// Answered: every attempt of this send has been handed to
+			// the connection and encoded, so nothing refers to the
+			// header any more. (A send that gives up leaves its header
+			// to the garbage collector: an attempt of it may still be
+			// queued in the outbox.)
+			idHeaders.Put(hdr)
 			sh.win.release(true)
 			sh.sent.Add(1)
 			if duplicate {
@@ -218,6 +226,10 @@ func (s *Sender[T]) send(ctx context.Context, v T, try, timeoutErr bool) error {
 		}
 	}
 }
+
+// idHeaders holds header maps with a message ID, for reuse: a map per
+// send was most of what a send allocated.
+var idHeaders = sync.Pool{New: func() any { return nats.Header{jetstream.MsgIDHeader: {""}} }}
 
 // attempt publishes msg once and waits for the server's answer (see
 // publisher).

@@ -15,7 +15,7 @@ import (
 
 // delivery is one delivery of one message to this process.
 type delivery struct {
-	msg        jetstream.Msg
+	msg        *nats.Msg // its reply subject is the acknowledgement's
 	rs         *recvShared
 	arrived    time.Time
 	lastSignal atomic.Int64 // unix nanos of the last in-progress signal, or of the arrival
@@ -41,7 +41,7 @@ func (d *delivery) settle(err error) {
 	case abandoned(err):
 		// Not a failure of the message: its worker is stopping. Hand it
 		// to another at once, and do not count it towards dead-lettering.
-		_ = d.msg.Nak()
+		_ = rs.ch.conn.nc.Publish(d.msg.Reply, nakBody)
 		rs.nacked.Add(1)
 		rs.tracked.Delete(d)
 	case d.deliveries >= rs.ch.cf.maxDeliver:
@@ -49,7 +49,7 @@ func (d *delivery) settle(err error) {
 	default:
 		// A nak needs no confirmation: if it is lost, AckWait redelivers
 		// the message anyway, only later.
-		_ = d.msg.NakWithDelay(rs.ch.cf.backoff(d.deliveries))
+		_ = rs.ch.conn.nc.Publish(d.msg.Reply, nakDelayBody(rs.ch.cf.backoff(d.deliveries)))
 		rs.nacked.Add(1)
 		rs.tracked.Delete(d)
 	}
@@ -84,8 +84,8 @@ func (d *delivery) moveToDeadLetter(err error) {
 func (d *delivery) publishDead(cause error) bool {
 	rs := d.rs
 	m := nats.NewMsg(deadSubjectOf(rs.ch.name))
-	m.Data = d.msg.Data()
-	for k, vs := range d.msg.Headers() {
+	m.Data = d.msg.Data
+	for k, vs := range d.msg.Header {
 		for _, v := range vs {
 			m.Header.Add(k, v)
 		}
@@ -110,14 +110,23 @@ func (d *delivery) publishDead(cause error) bool {
 }
 
 // acker confirms acknowledgements without a goroutine or a round trip of
-// waiting per message: each acknowledgement is published with a reply
-// subject under the Receiver's own inbox, the server answers it once the
-// acknowledgement is applied (what nats.go's DoubleAck waits for), and one
-// subscription collects the answers. An acknowledgement unanswered for a
-// while is sent again (acknowledging is idempotent); after a few tries it
-// is given up and counted, and the server delivers that message again.
-// Until its answer arrives a delivery stays tracked, so the keeper goes on
-// sending in-progress signals for it.
+// waiting per message. An acknowledgement goes out without a reply
+// subject; it is confirmed when the consumer's ack floor, which the acker
+// asks the server for once per ackFloorEvery acknowledgements (and on the
+// keeper's tick), has passed the message's stream sequence: the server
+// has applied it, and every acknowledgement below it. One that the floor
+// has not passed within ackRetryAfter (a message below it is still being
+// worked on elsewhere, or the acknowledgement was lost) is sent again with
+// a reply subject under the Receiver's own inbox, which the server answers
+// once it has applied it (what nats.go's DoubleAck waits for), and one
+// subscription collects the answers; acknowledging is idempotent. After a
+// few tries it is given up and counted, and the server delivers that
+// message again. Until it is confirmed a delivery stays tracked, so the
+// keeper goes on sending in-progress signals for it.
+//
+// An answer per acknowledgement was how every one was confirmed before:
+// it cost the server a message back for each, and this process a read and
+// a lookup; the floor confirms hundreds at once.
 type acker struct {
 	nc    *nats.Conn
 	rs    *recvShared
@@ -125,17 +134,25 @@ type acker struct {
 	sub   *nats.Subscription
 	next  atomic.Uint64
 
-	mu      sync.Mutex
-	pending map[string]*pendingAck
-	closed  bool
-	drained chan struct{} // closed when pending empties after close
+	mu         sync.Mutex
+	pending    map[uint64]*pendingAck
+	closed     bool
+	drained    chan struct{} // closed when pending empties after close
+	sinceFloor int           // acknowledgements sent since the last floor check began
+
+	checking atomic.Bool    // a floor check is running
+	checks   sync.WaitGroup // the floor checks, waited for by close
 }
+
+// ackFloorEvery is how many acknowledgements a Receiver sends between two
+// floor checks (see acker).
+const ackFloorEvery = 256
 
 type pendingAck struct {
 	d     *delivery
 	dead  bool
 	sent  time.Time
-	tries int
+	tries int // 1: sent once, without a reply subject
 }
 
 const (
@@ -156,7 +173,7 @@ func (a *acker) start(rs *recvShared) error {
 	}
 	_ = sub.SetPendingLimits(-1, -1) // answers are tiny; never drop one
 	a.sub = sub
-	a.pending = map[string]*pendingAck{}
+	a.pending = map[uint64]*pendingAck{}
 	return nil
 }
 
@@ -169,20 +186,79 @@ func (a *acker) ack(d *delivery, dead bool) {
 		a.ackSync(d, dead)
 		return
 	}
-	token := strconv.FormatUint(a.next.Add(1), 36)
+	token := a.next.Add(1)
 	p := &pendingAck{d: d, dead: dead, sent: time.Now(), tries: 1}
 	a.pending[token] = p
+	a.sinceFloor++
+	check := a.sinceFloor >= ackFloorEvery
 	a.mu.Unlock()
-	if err := a.nc.PublishRequest(d.msg.Reply(), a.inbox+"."+token, ackBody); err != nil {
-		// Retried by retry(), or given up there.
+	if d.streamSeq == 0 {
+		// No sequence to compare with the floor: confirmed by an answer.
+		_ = a.nc.PublishRequest(d.msg.Reply, a.replyFor(token), ackBody)
 		return
 	}
+	// A refusal is retried by retry(), or given up there.
+	a.rs.ch.conn.out.send(outMsg{msg: nats.Msg{Subject: d.msg.Reply, Data: ackBody}})
+	if check {
+		a.checkFloor()
+	}
+}
+
+// replyFor is the reply subject of an acknowledgement to be answered.
+func (a *acker) replyFor(token uint64) string {
+	return a.inbox + "." + strconv.FormatUint(token, 36)
+}
+
+// checkFloor asks for the consumer's ack floor in the background, unless
+// a check is running, and confirms the acknowledgements it has passed.
+func (a *acker) checkFloor() {
+	if !a.checking.CompareAndSwap(false, true) {
+		return
+	}
+	a.mu.Lock()
+	if a.closed { // close confirms what is left itself, and waits for checks begun before
+		a.mu.Unlock()
+		a.checking.Store(false)
+		return
+	}
+	a.sinceFloor = 0
+	a.checks.Add(1)
+	a.mu.Unlock()
+	go func() {
+		defer a.checks.Done()
+		defer a.checking.Store(false)
+		a.confirmFloor()
+	}()
+}
+
+// confirmFloor asks for the consumer's ack floor and confirms every
+// pending acknowledgement at or below it.
+func (a *acker) confirmFloor() {
+	ctx, cancel := context.WithTimeout(context.Background(), ackRetryAfter)
+	defer cancel()
+	info, err := a.rs.cons.Info(ctx)
+	if err != nil {
+		return // retry() resends with a reply subject in time
+	}
+	floor := info.AckFloor.Stream
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for token, p := range a.pending {
+		if s := p.d.streamSeq; s != 0 && s <= floor {
+			delete(a.pending, token)
+			a.done(p, true)
+		}
+	}
+	a.drainedIfEmpty()
 }
 
 // answer is the inbox subscription's handler: the server applied an
 // acknowledgement.
 func (a *acker) answer(m *nats.Msg) {
-	token := m.Subject[len(a.inbox)+1:]
+	token, err := strconv.ParseUint(m.Subject[len(a.inbox)+1:], 36, 64)
+	if err != nil {
+		return
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if p, ok := a.pending[token]; ok {
@@ -207,11 +283,23 @@ func (a *acker) done(p *pendingAck, confirmed bool) {
 	}
 }
 
+// tick confirms by the floor what has not been confirmed yet, and
+// resends what has waited too long. The keeper calls it.
+func (a *acker) tick(now time.Time) {
+	a.mu.Lock()
+	waiting := len(a.pending) > 0
+	a.mu.Unlock()
+	if waiting {
+		a.checkFloor()
+	}
+	a.retry(now)
+}
+
 // retry resends acknowledgements unanswered for ackRetryAfter, and gives
 // up on those tried ackTries times. The keeper calls it.
 func (a *acker) retry(now time.Time) {
 	var resend []*pendingAck
-	var tokens []string
+	var tokens []uint64
 	var failed []*pendingAck
 	a.mu.Lock()
 	for token, p := range a.pending {
@@ -234,7 +322,7 @@ func (a *acker) retry(now time.Time) {
 	a.drainedIfEmpty()
 	a.mu.Unlock()
 	for i, p := range resend {
-		_ = a.nc.PublishRequest(p.d.msg.Reply(), a.inbox+"."+tokens[i], ackBody)
+		_ = a.nc.PublishRequest(p.d.msg.Reply, a.replyFor(tokens[i]), ackBody)
 	}
 }
 
@@ -260,6 +348,7 @@ func (a *acker) close(limit, _ time.Duration) {
 	a.drained = drained
 	a.drainedIfEmpty()
 	a.mu.Unlock()
+	a.confirmFloor()
 	deadline := time.NewTimer(limit)
 	defer deadline.Stop()
 	tick := time.NewTicker(ackRetryAfter / 4)
@@ -270,15 +359,17 @@ wait:
 		case <-drained:
 			break wait
 		case now := <-tick.C:
+			a.confirmFloor()
 			a.retry(now)
 		case <-deadline.C:
 			break wait
 		}
 	}
+	a.checks.Wait()
 	_ = a.sub.Unsubscribe()
 	a.mu.Lock()
 	left := a.pending
-	a.pending = map[string]*pendingAck{}
+	a.pending = map[uint64]*pendingAck{}
 	a.mu.Unlock()
 	for _, p := range left {
 		a.done(p, false)
@@ -290,9 +381,9 @@ func (a *acker) ackSync(d *delivery, dead bool) {
 	p := &pendingAck{d: d, dead: dead}
 	for attempt := range ackTries {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		err := d.msg.DoubleAck(ctx)
+		_, err := d.rs.ch.conn.nc.RequestWithContext(ctx, d.msg.Reply, ackBody)
 		cancel()
-		if err == nil || errors.Is(err, jetstream.ErrMsgAlreadyAckd) {
+		if err == nil {
 			a.done(p, true)
 			return
 		}
