@@ -17,18 +17,23 @@ func BenchmarkSubmit(b *testing.B) {
 	ctx := context.Background()
 	for _, q := range []int{0, 2, 256} {
 		b.Run(queueName(q), func(b *testing.B) {
-			p := pool.New(2, pool.WithQueue(q))
-			b.ReportAllocs()
-			b.ResetTimer()
-			for range b.N {
-				if err := p.Submit(ctx, tiny); err != nil {
-					b.Fatal(err)
-				}
-			}
-			if err := p.Close(); err != nil {
-				b.Fatal(err)
-			}
+			submitTiny(b, ctx, pool.New(2, pool.WithQueue(q)))
 		})
+	}
+}
+
+// submitTiny submits b.N tiny tasks to p from one goroutine, then closes
+// it.
+func submitTiny(b *testing.B, ctx context.Context, p *pool.Pool) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := p.Submit(ctx, tiny); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := p.Close(); err != nil {
+		b.Fatal(err)
 	}
 }
 
@@ -158,16 +163,7 @@ func BenchmarkObserveHook(b *testing.B) {
 			if hooked {
 				p.Observe("bench", benchObserver{})
 			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			for range b.N {
-				if err := p.Submit(ctx, tiny); err != nil {
-					b.Fatal(err)
-				}
-			}
-			if err := p.Close(); err != nil {
-				b.Fatal(err)
-			}
+			submitTiny(b, ctx, p)
 		})
 	}
 }

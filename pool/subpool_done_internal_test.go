@@ -55,15 +55,7 @@ func TestSubpoolQueueOrphanedByStoppingParent(t *testing.T) {
 	}
 	second := make(chan error, 1)
 	go func() { second <- s.Submit(context.Background(), noop) }() // run B, held
-	for {
-		s.mu.Lock()
-		starting := s.starting
-		s.mu.Unlock()
-		if starting == 1 {
-			break
-		}
-		runtime.Gosched()
-	}
+	waitStarting(s, 1)
 	if err := s.TrySubmit(noop); err != nil { // C: queued behind A
 		t.Fatal(err)
 	}
@@ -134,15 +126,7 @@ func TestSubpoolDoneAfterLateExtraRun(t *testing.T) {
 	}
 	resized := make(chan struct{})
 	go func() { defer close(resized); s.Resize(2) }() // an extra run, held by the parent
-	for {
-		s.mu.Lock()
-		starting := s.starting
-		s.mu.Unlock()
-		if starting == 1 {
-			break
-		}
-		runtime.Gosched()
-	}
+	waitStarting(s, 1)
 	parent.runs[0].run(context.Background()) // A runs both tasks, then leaves
 	ran.Wait()
 
@@ -168,5 +152,18 @@ func TestSubpoolDoneAfterLateExtraRun(t *testing.T) {
 	}
 	if st := s.Stats(); st.Succeeded != 2 || st.Submitted != 2 {
 		t.Fatalf("stats %+v, want 2 submitted and succeeded", st)
+	}
+}
+
+// waitStarting waits until n runs of s are on their way to the parent.
+func waitStarting(s *Subpool, n int) {
+	for {
+		s.mu.Lock()
+		starting := s.starting
+		s.mu.Unlock()
+		if starting == n {
+			return
+		}
+		runtime.Gosched()
 	}
 }
