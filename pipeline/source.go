@@ -8,8 +8,9 @@ import (
 	"github.com/baton-go/baton/channel"
 )
 
-// Receiver is anything a stream can read from: a baton *channel.Receiver,
-// and later a JetStream receiver. RecvContext must return
+// Receiver is anything a stream can read from: a baton *channel.Receiver
+// or a jetstream *Receiver (module github.com/baton-go/baton/jetstream).
+// RecvContext must return
 // channel.ErrDisconnected (or channel.ErrClosed) when no more values will
 // come, and the ctx's error when ctx ends. If the receiver also implements
 // AckReceiver, FromReceiver settles each message as AckReceiver describes.

@@ -58,9 +58,9 @@ type Wait struct {
 	For       time.Duration
 }
 
-// String reads like "`load` blocked 30s sending to `enrich`; all 4 workers
-// of `enrich` in their callback for 30s, oldest on item 1812; goroutine
-// stack: …".
+// String reads like "pipeline stalled: no item moved for 30s; `load`
+// blocked 30s sending to `enrich`; all 4 workers of `enrich` in their
+// callback for 30s, oldest on item 1812; goroutine stack: …".
 func (s Stall) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "pipeline stalled: no item moved for %v", round(s.Idle))
@@ -73,14 +73,16 @@ func (s Stall) String() string {
 	case s.Source:
 		fmt.Fprintf(&b, "; source `%s` waiting in its input for %v, before item %d", s.Stage, round(s.Age), s.Item)
 	default:
-		who := fmt.Sprintf("%d of %d workers", s.InCallback, s.Workers)
+		who, their := fmt.Sprintf("%d of %d workers", s.InCallback, s.Workers), "their"
 		switch {
 		case s.Workers == 1:
-			who = "the worker"
+			who, their = "the worker", "its"
 		case s.InCallback == s.Workers:
 			who = fmt.Sprintf("all %d workers", s.Workers)
+		case s.InCallback == 1:
+			their = "its"
 		}
-		fmt.Fprintf(&b, "; %s of `%s` in their callback for %v, oldest on item %d", who, s.Stage, round(s.Age), s.Item)
+		fmt.Fprintf(&b, "; %s of `%s` in %s callback for %v, oldest on item %d", who, s.Stage, their, round(s.Age), s.Item)
 	}
 	if len(s.Stacks) > 0 {
 		b.WriteString("; goroutine stack:\n")

@@ -117,7 +117,7 @@ func TestStallSinkStoppedReading(t *testing.T) {
 		}()
 		st := <-reports
 		wantStall(t, st, "store", 50, "src->parse", "parse->store")
-		if !strings.Contains(st.String(), "the worker of `store` in their callback") || len(st.Stacks) != 1 {
+		if !strings.Contains(st.String(), "the worker of `store` in its callback") || len(st.Stacks) != 1 {
 			t.Fatalf("report:\n%v", st)
 		}
 		cancel()

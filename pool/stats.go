@@ -18,7 +18,7 @@ type Stats struct {
 	Succeeded int64 // tasks that returned nil
 	Failed    int64 // tasks that returned an error or called runtime.Goexit
 	Panicked  int64 // tasks that panicked
-	Cancelled int64 // tasks accepted but never run, because the pool was stopped
+	Cancelled int64 // tasks accepted but never run: the pool was stopped, or their group dropped them
 	Rejected  int64 // submits refused: ErrFull, ErrClosed, a done context, a failed pool
 }
 

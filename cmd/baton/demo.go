@@ -24,6 +24,8 @@ import (
 )
 
 const demoUsage = `Usage: baton demo distributed [flags]
+       baton demo pipeline [flags]       (see baton demo pipeline --help)
+       baton demo stuck [flags]          (see baton demo stuck --help)
 
 Runs a small distributed system on this machine, over NATS JetStream, with
 nothing to install: an embedded broker, a producer and three worker

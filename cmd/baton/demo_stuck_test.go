@@ -18,7 +18,7 @@ func TestDemoStuck(t *testing.T) {
 	if code != exitFailed {
 		t.Fatalf("exit %d, want %d\n%s%s", code, exitFailed, out.String(), errOut.String())
 	}
-	for _, want := range []string{"sending to `geocode`", "of `geocode` in their callback", "item 1812", "goroutine"} {
+	for _, want := range []string{"sending to `geocode`", "the worker of `geocode` in its callback", "item 1812", "goroutine"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
