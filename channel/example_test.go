@@ -1,6 +1,7 @@
 package channel_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -88,6 +89,50 @@ func ExampleBounded() {
 	// Sent msg3; buffered: 2
 }
 
+// SendTimeout waits for room only so long. On a full bounded channel it
+// fails with ErrTimeout and hands the value back; a zero duration makes one
+// attempt, as TrySend does, but still reports ErrTimeout rather than ErrFull.
+func ExampleSender_SendTimeout() {
+	tx, rx := channel.Bounded[string](1)
+	tx.Send("first") // the channel is now full, and nobody receives
+
+	err := tx.SendTimeout("second", 10*time.Millisecond)
+	var se *channel.SendError[string]
+	if errors.As(err, &se) {
+		fmt.Println(errors.Is(err, channel.ErrTimeout), "not sent:", se.Value)
+	}
+	err = tx.SendTimeout("second", 0)
+	fmt.Println(errors.Is(err, channel.ErrTimeout), errors.Is(err, channel.ErrFull))
+
+	rx.Recv() // makes room
+	fmt.Println(tx.SendTimeout("second", time.Second))
+	// Output:
+	// true not sent: second
+	// true false
+	// <nil>
+}
+
+// SendContext gives up when its context is done: here a send that waits on
+// a rendezvous channel nobody receives from, until the context is
+// cancelled. The error wraps the context's own, and the value comes back.
+func ExampleSender_SendContext() {
+	tx, _ := channel.Bounded[string](0) // a send waits for a receiver
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(10*time.Millisecond, cancel) // e.g. the caller gives up
+
+	err := tx.SendContext(ctx, "hello") // blocks until cancel
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, context.Canceled))
+	var se *channel.SendError[string]
+	if errors.As(err, &se) {
+		fmt.Println("not sent:", se.Value)
+	}
+	// Output:
+	// send failed: context canceled
+	// true
+	// not sent: hello
+}
+
 // Select waits on several channels at once; WaitTimeout adds a timeout, like
 // crossbeam's select! with a default(duration) arm.
 func ExampleNewSelect() {
@@ -119,6 +164,48 @@ func ExampleSelect() {
 		channel.OnRecv(channel.After(10*time.Millisecond), func(time.Time, error) { fmt.Println("timed out") }),
 	)
 	// Output: timed out
+}
+
+// Never switches off a case, as a nil channel does in a Go select. A
+// disconnected receiver is always ready, so a loop merging two channels
+// would spin on the first one to end; swapping it for Never leaves the loop
+// waiting on the other alone. A receive on Never ends only by its own limit.
+func ExampleNever() {
+	tx1, rx1 := channel.Bounded[int](4)
+	tx2, rx2 := channel.Bounded[int](4)
+	tx1.Send(1)
+	tx1.Close()
+	tx2.Send(2)
+	tx2.Send(3)
+	tx2.Close()
+
+	var got []int
+	for open := 2; open > 0; {
+		channel.Select(
+			channel.OnRecv(rx1, func(v int, err error) {
+				if err != nil {
+					rx1, open = channel.Never[int](), open-1
+					return
+				}
+				got = append(got, v)
+			}),
+			channel.OnRecv(rx2, func(v int, err error) {
+				if err != nil {
+					rx2, open = channel.Never[int](), open-1
+					return
+				}
+				got = append(got, v)
+			}),
+		)
+	}
+	slices.Sort(got) // the two channels interleave in any order
+	fmt.Println(got)
+
+	_, err := channel.Never[int]().RecvTimeout(10 * time.Millisecond)
+	fmt.Println(err)
+	// Output:
+	// [1 2 3]
+	// channel: timed out
 }
 
 // A send that fails hands the value back in a *SendError, so nothing is
@@ -160,6 +247,26 @@ func ExampleReceiver_RecvTimeout() {
 	// channel: timed out
 	// 7 <nil>
 	// channel: disconnected
+}
+
+// RecvContext gives up when its context is done, returning the context's
+// error: here a receive that waits on an empty channel until the context is
+// cancelled. A value already there is received as by Recv.
+func ExampleReceiver_RecvContext() {
+	tx, rx := channel.Unbounded[int]()
+	defer tx.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+
+	tx.Send(7)
+	v, err := rx.RecvContext(ctx)
+	fmt.Println(v, err)
+
+	time.AfterFunc(10*time.Millisecond, cancel) // e.g. the caller gives up
+	_, err = rx.RecvContext(ctx)                // blocks until cancel
+	fmt.Println(err, errors.Is(err, context.Canceled))
+	// Output:
+	// 7 <nil>
+	// context canceled true
 }
 
 // All receives until the channel is disconnected: buffered values are still

@@ -23,6 +23,25 @@ func ExampleRun() {
 	// Output: 10 4 <nil>
 }
 
+// Split deals the items out round robin: item k goes to branch k mod n
+// only, so the same input always lands on the same branches. Each branch
+// needs a consumer in the same run, here one Each per branch.
+func ExampleSplit() {
+	ctx := context.Background()
+	branches := pipeline.Split(pipeline.From(slices.Values([]int{0, 1, 2, 3, 4, 5, 6, 7})), 3)
+	got := make([][]int, len(branches))
+	sinks := make([]pipeline.Sink, len(branches))
+	for i, b := range branches {
+		sinks[i] = pipeline.Each(b, func(_ context.Context, v int) error {
+			got[i] = append(got[i], v) // one worker per Each: no lock needed
+			return nil
+		})
+	}
+	err := pipeline.Run(ctx, sinks...)
+	fmt.Println(got, err)
+	// Output: [[0 3 6] [1 4 7] [2 5]] <nil>
+}
+
 // Partition sends equal keys to the same branch, so each branch can keep
 // per-key state without locks; Merge joins the branches again.
 func ExamplePartition() {

@@ -46,6 +46,73 @@ func Example_fanOutFanIn() {
 	// Output: 338350 <nil>
 }
 
+// FromChan reads a plain Go channel until its owner closes it; the stream
+// never closes the channel itself.
+func ExampleFromChan() {
+	ctx := context.Background()
+	lines := make(chan string)
+	go func() {
+		defer close(lines) // the producer owns the channel, and ends the stream
+		for _, l := range []string{"alpha", "beta", "gamma"} {
+			lines <- l
+		}
+	}()
+	lengths := pipeline.Map(pipeline.FromChan(lines), func(_ context.Context, l string) (int, error) {
+		return len(l), nil
+	})
+	out, err := pipeline.Collect(ctx, lengths)
+	fmt.Println(out, err)
+	// Output: [5 4 5] <nil>
+}
+
+// All makes a pipeline the body of a range loop, on the caller's
+// goroutine. Breaking out of the loop stops every stage, even an endless
+// source, before the loop statement ends.
+func ExampleAll() {
+	ctx := context.Background()
+	squares := pipeline.Map(pipeline.From(naturals), func(_ context.Context, n int) (int, error) {
+		return n * n, nil
+	})
+	for v, err := range pipeline.All(ctx, squares) {
+		if err != nil {
+			fmt.Println(err)
+			break
+		}
+		if v > 30 {
+			break // stops Map and the source too
+		}
+		fmt.Print(v, " ")
+	}
+	fmt.Println()
+	// Output: 1 4 9 16 25
+}
+
+// A run that fails ends the loop with one last pair: the zero value and
+// the error. With CollectErrors the failed items are dropped, the others
+// still arrive, and the last pair holds every StageError joined.
+func ExampleAll_error() {
+	ctx := context.Background()
+	halves := pipeline.Map(pipeline.From(slices.Values([]int{8, 3, 6, 5, 4})), func(_ context.Context, n int) (int, error) {
+		if n%2 != 0 {
+			return 0, fmt.Errorf("%d is odd", n)
+		}
+		return n / 2, nil
+	}, pipeline.Name("halve"))
+	for v, err := range pipeline.All(ctx, halves, pipeline.CollectErrors()) {
+		if err != nil {
+			fmt.Println(err)
+			break
+		}
+		fmt.Println(v)
+	}
+	// Output:
+	// 4
+	// 3
+	// 2
+	// pipeline: stage halve, item 1: 3 is odd
+	// pipeline: stage halve, item 3: 5 is odd
+}
+
 // An ordered Map keeps input order however long each item takes.
 func ExampleMap_ordered() {
 	ctx := context.Background()
