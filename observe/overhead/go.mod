@@ -14,6 +14,7 @@ require (
 	github.com/baton-go/baton/bench v0.0.0
 	github.com/baton-go/baton/observe v0.0.0
 	github.com/prometheus/client_golang v1.25.0
+	go.uber.org/goleak v1.3.0
 )
 
 require (
@@ -21,6 +22,7 @@ require (
 	github.com/alitto/pond/v2 v2.7.1 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	github.com/destel/rill v0.9.0 // indirect
 	github.com/gammazero/deque v1.2.2 // indirect
 	github.com/gammazero/workerpool v1.3.0 // indirect
 	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
