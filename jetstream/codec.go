@@ -44,3 +44,34 @@ func (rawCodec) Unmarshal(data []byte, v any) error {
 	*p = append((*p)[:0], data...)
 	return nil
 }
+
+// marshal encodes *v with c. The Raw codec of a []byte channel is served
+// without the interface call: passing a []byte as an any allocates a copy
+// of its header on the heap for every message, and Raw needs no call to
+// return the bytes as they are. v is a pointer so that the check below
+// converts a pointer, which never allocates.
+func marshal[T any](c Codec, v *T) ([]byte, error) {
+	if _, raw := c.(rawCodec); raw {
+		if b, ok := any(v).(*[]byte); ok {
+			return *b, nil
+		}
+	}
+	return c.Marshal(*v)
+}
+
+// decode decodes data with c. The Raw codec of a []byte channel copies
+// the bytes (the message keeps its own, for a dead letter) without the
+// interface call: the value handed to Unmarshal escapes to the heap, so
+// only the other codecs declare one.
+func decode[T any](c Codec, data []byte) (T, error) {
+	var v T
+	if _, raw := c.(rawCodec); raw {
+		if b, ok := any(&v).(*[]byte); ok {
+			*b = append([]byte(nil), data...)
+			return v, nil
+		}
+	}
+	var w T
+	err := c.Unmarshal(data, &w)
+	return w, err
+}

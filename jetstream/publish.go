@@ -120,7 +120,10 @@ func (p *publisher) publish(ctx context.Context, msg *nats.Msg, lost context.Con
 		waiters.Put(w)
 	}()
 	q := outMsg{msg: *msg, pub: p, token: token}
-	q.msg.Reply = p.prefix + strconv.FormatUint(token, 36) // each attempt of a send has its own token
+	// Each attempt of a send has its own token. Built in a stack buffer:
+	// one allocation for the string instead of two.
+	var replyBuf [64]byte
+	q.msg.Reply = string(strconv.AppendUint(append(replyBuf[:0], p.prefix...), token, 36))
 	p.out.send(q)
 	w.timer.Reset(attemptTimeout)
 	select {

@@ -358,8 +358,8 @@ func (r *Receiver[T]) recv(ctx context.Context, wait bool) (*delivery, T, error)
 			d.deadLetter(fmt.Errorf("jetstream: delivered %d times without being settled", d.deliveries))
 			continue
 		}
-		var v T
-		if err := rs.ch.cf.codec.Unmarshal(d.msg.Data, &v); err != nil {
+		v, err := decode[T](rs.ch.cf.codec, d.msg.Data)
+		if err != nil {
 			d.deadLetter(fmt.Errorf("jetstream: decode: %w", err))
 			continue
 		}

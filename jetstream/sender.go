@@ -129,7 +129,7 @@ func (s *Sender[T]) send(ctx context.Context, v T, try, timeoutErr bool) error {
 	if err := ctx.Err(); err != nil {
 		return fail(s.ctxErr(ctx, timeoutErr, false))
 	}
-	data, err := s.ch.cf.codec.Marshal(v)
+	data, err := marshal(s.ch.cf.codec, &v)
 	if err != nil {
 		return fail(fmt.Errorf("jetstream: encode: %w", err))
 	}
@@ -141,7 +141,11 @@ func (s *Sender[T]) send(ctx context.Context, v T, try, timeoutErr bool) error {
 	// MsgIDHeader is already in canonical form, so Header.Set's
 	// canonicalisation is work for nothing.
 	hdr := idHeaders.Get().(nats.Header)
-	hdr[jetstream.MsgIDHeader][0] = s.sh.prefix + "-" + strconv.FormatUint(s.sh.seq.Add(1), 36)
+	// Built in a stack buffer: one allocation for the string, not one
+	// for the number and another for the concatenation.
+	var idBuf [48]byte
+	id := append(append(idBuf[:0], s.sh.prefix...), '-')
+	hdr[jetstream.MsgIDHeader][0] = string(strconv.AppendUint(id, s.sh.seq.Add(1), 36))
 	msg := &nats.Msg{Subject: s.ch.subject, Data: data, Header: hdr}
 
 	sh := s.sh
