@@ -47,6 +47,7 @@ func buildImpls() []Impl {
 		{Name: "baton", Config: fmt.Sprintf("pool.New(n): baton's default queue, max(%d, 2n) tasks", pool.DefaultQueue), Run: runBaton},
 		{Name: "baton/q1024", Config: "pool.New(n, pool.WithQueue(1024))", Run: runBatonQueue(func(int) int { return 1024 })},
 		{Name: "baton/q=n", Config: "pool.New(n, pool.WithQueue(n)): a queue as deep as the pool", Run: runBatonQueue(func(n int) int { return n })},
+		{Name: "baton/q1M", Config: "pool.New(n, pool.WithQueue(1<<20)): room for a burst of a million tasks, the ring grown only as far as needed (pond's unbounded default's behaviour, with a bound)", Run: runBatonQueue(func(int) int { return 1 << 20 })},
 		{Name: "pond", Config: "pond.NewPool(n): pond's default, an UNBOUNDED queue", Run: runPond},
 		{Name: "pond/q=baton", Config: fmt.Sprintf("pond.NewPool(n, pond.WithQueueSize(max(%d, 2n))): bounded as baton's default is", pool.DefaultQueue), Run: runPondBounded(batonDefaultQueue)},
 		{Name: "pond/q1024", Config: "pond.NewPool(n, pond.WithQueueSize(1024))", Run: runPondBounded(func(int) int { return 1024 })},
