@@ -4,7 +4,6 @@ import (
 	"context"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/baton-go/baton/channel"
 	"github.com/baton-go/baton/pool"
@@ -161,13 +160,9 @@ func BenchmarkObserveHook(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			p := pool.New(2, pool.WithQueue(1024))
 			if hooked {
-				p.Observe("bench", benchObserver{})
+				p.Observe("bench", quietObserver{})
 			}
 			submitTiny(b, ctx, p)
 		})
 	}
 }
-
-type benchObserver struct{}
-
-func (benchObserver) TaskDone(waited, ran time.Duration) {}
