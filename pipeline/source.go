@@ -29,23 +29,14 @@ func From[T any](seq iter.Seq[T], opts ...Option) *Stream[T] {
 		panic("pipeline: From(seq) needs a non-nil seq")
 	}
 	c := options("From", opts, "Buffer", "Name")
-	name := stageName(c, "from", 0)
-	return &Stream[T]{kind: "From", name: name, build: func(r *run) *channel.Receiver[item[T]] {
-		tx, rx := newChan[T](r, c.buffer)
-		st := r.stats(name, 1, nil)
-		r.spawn(name, st, func(ctx context.Context, st *probe) {
-			defer tx.Close()
-			o := newOut(tx)
-			st.reading()
-			for v := range seq {
-				if !sendItem(ctx, r, o, st, item[T]{v: v}) {
-					return
-				}
-				st.reading()
+	return source("From", stageName(c, "from", 0), c, func(ctx context.Context, r *run, o *out[T], st *probe) {
+		for v := range seq {
+			if !sendItem(ctx, r, o, st, item[T]{v: v}) {
+				return
 			}
-		})
-		return rx
-	}}
+			st.reading()
+		}
+	})
 }
 
 // FromSeq2 returns a stream of the values of seq, a sequence of values and
@@ -68,31 +59,23 @@ func FromSeq2[T any](seq iter.Seq2[T, error], opts ...Option) *Stream[T] {
 	}
 	c := options("FromSeq2", opts, "Buffer", "Name")
 	name := stageName(c, "from", 0)
-	return &Stream[T]{kind: "FromSeq2", name: name, build: func(r *run) *channel.Receiver[item[T]] {
-		tx, rx := newChan[T](r, c.buffer)
-		st := r.stats(name, 1, nil)
-		r.spawn(name, st, func(ctx context.Context, st *probe) {
-			defer tx.Close()
-			o := newOut(tx)
-			st.reading()
-			for v, err := range seq {
-				if err != nil {
-					if ctx.Err() != nil && r.echo(err) {
-						r.stopped.Store(true)
-						return
-					}
-					st.failed()
-					r.fail(&StageError{Stage: name, Index: o.n, Err: err})
+	return source("FromSeq2", name, c, func(ctx context.Context, r *run, o *out[T], st *probe) {
+		for v, err := range seq {
+			if err != nil {
+				if ctx.Err() != nil && r.echo(err) {
+					r.stopped.Store(true)
 					return
 				}
-				if !sendItem(ctx, r, o, st, item[T]{v: v}) {
-					return
-				}
-				st.reading()
+				st.failed()
+				r.fail(&StageError{Stage: name, Index: o.n, Err: err})
+				return
 			}
-		})
-		return rx
-	}}
+			if !sendItem(ctx, r, o, st, item[T]{v: v}) {
+				return
+			}
+			st.reading()
+		}
+	})
 }
 
 // FromReceiver returns a stream of the values received from rx until it
@@ -113,48 +96,40 @@ func FromReceiver[T any](rx Receiver[T], opts ...Option) *Stream[T] {
 	c := options("FromReceiver", opts, "Buffer", "Name")
 	name := stageName(c, "receiver", 0)
 	ar, _ := rx.(AckReceiver[T])
-	return &Stream[T]{kind: "FromReceiver", name: name, build: func(r *run) *channel.Receiver[item[T]] {
-		tx, out := newChan[T](r, c.buffer)
-		st := r.stats(name, 1, nil)
-		r.spawn(name, st, func(ctx context.Context, st *probe) {
-			defer tx.Close()
-			o := newOut(tx)
-			st.reading()
-			for idx := int64(0); ; idx++ {
-				var it item[T]
-				var err error
-				if ar != nil {
-					var settle func(error)
-					it.v, settle, err = ar.RecvAck(ctx)
-					if err == nil && settle != nil {
-						it.ack = newAck(settle)
-					}
-				} else {
-					it.v, err = rx.RecvContext(ctx)
+	return source("FromReceiver", name, c, func(ctx context.Context, r *run, o *out[T], st *probe) {
+		for idx := int64(0); ; idx++ {
+			var it item[T]
+			var err error
+			if ar != nil {
+				var settle func(error)
+				it.v, settle, err = ar.RecvAck(ctx)
+				if err == nil && settle != nil {
+					it.ack = newAck(settle)
 				}
-				switch {
-				case err == nil:
-				case errors.Is(err, channel.ErrDisconnected) || errors.Is(err, channel.ErrClosed):
-					return
-				case ctx.Err() != nil:
-					r.stopped.Store(true)
-					return
-				default:
-					st.failed()
-					r.fail(&StageError{Stage: name, Index: idx, Err: err})
-					return
-				}
-				if st != nil {
-					st.received()
-				}
-				if !sendItem(ctx, r, o, st, it) {
-					return
-				}
-				st.reading()
+			} else {
+				it.v, err = rx.RecvContext(ctx)
 			}
-		})
-		return out
-	}}
+			switch {
+			case err == nil:
+			case errors.Is(err, channel.ErrDisconnected) || errors.Is(err, channel.ErrClosed):
+				return
+			case ctx.Err() != nil:
+				r.stopped.Store(true)
+				return
+			default:
+				st.failed()
+				r.fail(&StageError{Stage: name, Index: idx, Err: err})
+				return
+			}
+			if st != nil {
+				st.received()
+			}
+			if !sendItem(ctx, r, o, st, it) {
+				return
+			}
+			st.reading()
+		}
+	})
 }
 
 // FromChan returns a stream of the values received from ch until it is
@@ -165,29 +140,36 @@ func FromChan[T any](ch <-chan T, opts ...Option) *Stream[T] {
 		panic("pipeline: FromChan(ch) needs a non-nil ch")
 	}
 	c := options("FromChan", opts, "Buffer", "Name")
-	name := stageName(c, "chan", 0)
-	return &Stream[T]{kind: "FromChan", name: name, build: func(r *run) *channel.Receiver[item[T]] {
+	return source("FromChan", stageName(c, "chan", 0), c, func(ctx context.Context, r *run, o *out[T], st *probe) {
+		for {
+			select {
+			case v, ok := <-ch:
+				if !ok {
+					return
+				}
+				if !sendItem(ctx, r, o, st, item[T]{v: v}) {
+					return
+				}
+				st.reading()
+			case <-ctx.Done():
+				r.stopped.Store(true)
+				return
+			}
+		}
+	})
+}
+
+// source builds a source stage named name: body runs on the stage's own
+// goroutine, once, when a sink runs the stream, sending through o; the
+// stage's output closes when body returns.
+func source[T any](kind, name string, c config, body func(ctx context.Context, r *run, o *out[T], st *probe)) *Stream[T] {
+	return &Stream[T]{kind: kind, name: name, build: func(r *run) *channel.Receiver[item[T]] {
 		tx, rx := newChan[T](r, c.buffer)
 		st := r.stats(name, 1, nil)
 		r.spawn(name, st, func(ctx context.Context, st *probe) {
 			defer tx.Close()
-			o := newOut(tx)
 			st.reading()
-			for {
-				select {
-				case v, ok := <-ch:
-					if !ok {
-						return
-					}
-					if !sendItem(ctx, r, o, st, item[T]{v: v}) {
-						return
-					}
-					st.reading()
-				case <-ctx.Done():
-					r.stopped.Store(true)
-					return
-				}
-			}
+			body(ctx, r, newOut(tx), st)
 		})
 		return rx
 	}}
