@@ -18,11 +18,7 @@ import (
 func TestSendSurvivesServerRestart(t *testing.T) {
 	ctx := testCtx(t)
 	srv := startRestartable(t)
-	conn, err := jetstream.Connect(ctx, srv.url())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := srv.connect(t, ctx)
 	tx, rx, err := jetstream.Bounded[int](ctx, conn, "restart", 2)
 	if err != nil {
 		t.Fatal(err)
@@ -146,6 +142,18 @@ func startRestartable(t *testing.T) *restartable {
 }
 
 func (r *restartable) url() string { return r.srv.URL() }
+
+// connect connects to the broker, wherever it restarts; the test closes
+// the connection before it shuts the broker down.
+func (r *restartable) connect(t *testing.T, ctx context.Context) *jetstream.Conn {
+	t.Helper()
+	conn, err := jetstream.Connect(ctx, r.url())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
 
 // restart stops the broker and starts it again on the same port and store.
 func (r *restartable) restart(t *testing.T) {

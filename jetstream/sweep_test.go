@@ -87,11 +87,7 @@ func TestOpenRemovesLeftovers(t *testing.T) {
 func TestReceiverRemovesLeftoversAfterReconnect(t *testing.T) {
 	ctx := testCtx(t)
 	srv := startRestartable(t)
-	conn, err := jetstream.Connect(ctx, srv.url())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := srv.connect(t, ctx)
 	tx, rx, err := jetstream.Bounded[int](ctx, conn, "left", 10)
 	if err != nil {
 		t.Fatal(err)
